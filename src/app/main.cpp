@@ -1,1 +1,112 @@
-int main() { return 0; }
+// The `tradechat` binary: serve, migrate, config check, modules, version.
+#include "app/modules.h"
+#include "app/server.h"
+#include "build_info.h"
+#include "core/config.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+namespace {
+
+struct CommonFlags {
+  std::string config_file;
+  std::vector<std::string> sets;
+  std::string target;
+};
+
+void add_common(CLI::App* cmd, CommonFlags& flags, bool with_target) {
+  cmd->add_option("--config", flags.config_file, "TOML configuration file (default: $TRADECHAT_CONFIG)");
+  cmd->add_option("--set", flags.sets, "override a key: --set http.addr=0.0.0.0:8080 (repeatable)");
+  if (with_target) cmd->add_option("--target", flags.target, "modules to run: all, or a comma-separated list");
+}
+
+tc::Config load_config(const CommonFlags& flags) {
+  std::string file = flags.config_file;
+  if (file.empty()) {
+    if (const char* env = std::getenv("TRADECHAT_CONFIG")) file = env;
+  }
+  std::vector<std::pair<std::string, std::string>> overrides;
+  for (const auto& s : flags.sets) {
+    auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw tc::ConfigError("config: --set " + s + " is invalid: expected key=value");
+    }
+    overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+  }
+  if (!flags.target.empty()) overrides.emplace_back("target", flags.target);
+  return tc::Config::load(tc::app::full_config_schema(), file, tc::Config::process_env(), overrides);
+}
+
+int config_check(const CommonFlags& flags) {
+  auto config = load_config(flags);
+  tc::app::ModuleManager manager;
+  tc::app::register_modules(manager);
+  auto order = manager.resolve(config.list("target"));
+  std::cout << config.render_effective();
+  std::string modules;
+  for (const auto& m : order) modules += (modules.empty() ? "" : ", ") + m;
+  std::cout << "# modules to run: " << modules << "\n# configuration ok\n";
+  return 0;
+}
+
+int list_modules() {
+  tc::app::ModuleManager manager;
+  tc::app::register_modules(manager);
+  for (const auto& spec : manager.specs()) {
+    std::string deps;
+    for (const auto& d : spec.dependencies) deps += (deps.empty() ? "" : ",") + d;
+    std::cout << spec.name << "\tdepends on: " << (deps.empty() ? "-" : deps) << "\t" << spec.description << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"tradechat: live markets, alerts, chat rooms, discussions and an AI assistant for traders"};
+  app.require_subcommand(1);
+  CommonFlags flags;
+  auto* serve = app.add_subcommand("serve", "run the server");
+  add_common(serve, flags, true);
+  auto* migrate = app.add_subcommand("migrate", "apply database migrations and exit");
+  add_common(migrate, flags, false);
+  auto* config = app.add_subcommand("config", "configuration tools");
+  config->require_subcommand(1);
+  auto* check = config->add_subcommand("check", "validate the configuration and print the effective values");
+  add_common(check, flags, true);
+  auto* modules = app.add_subcommand("modules", "list the modules and their dependencies");
+  auto* version = app.add_subcommand("version", "print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    if (*version) {
+      std::cout << "tradechat " << tc::build::version << " (" << tc::build::commit << ")\n";
+      return 0;
+    }
+    if (*modules) return list_modules();
+    if (*check) return config_check(flags);
+    if (*serve) return tc::app::serve(load_config(flags));
+    if (*migrate) {
+      auto cfg = load_config(flags);
+      (void)cfg;
+      std::cerr << "migrate: no module of this build owns tables yet\n";
+      return 0;
+    }
+  } catch (const tc::ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "tradechat: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -123,6 +123,12 @@ void Registry::gauge_fn(const std::string& name, const std::string& help, const 
   series(name, Kind::gauge, help, labels).fn = std::move(fn);
 }
 
+void Registry::counter_fn(const std::string& name, const std::string& help, const Labels& labels,
+                          std::function<double()> fn) {
+  std::lock_guard lock(mutex_);
+  series(name, Kind::counter, help, labels).fn = std::move(fn);
+}
+
 std::string Registry::render_prometheus() const {
   std::lock_guard lock(mutex_);
   std::string out;

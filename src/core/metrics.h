@@ -64,6 +64,8 @@ class Registry {
                        std::vector<double> bounds = latency_buckets());
   // A gauge whose value is read when /metrics is scraped.
   void gauge_fn(const std::string& name, const std::string& help, const Labels& labels, std::function<double()> fn);
+  // A counter whose value is read when /metrics is scraped (e.g. CPU seconds).
+  void counter_fn(const std::string& name, const std::string& help, const Labels& labels, std::function<double()> fn);
 
   std::string render_prometheus() const;
 

@@ -1,0 +1,12 @@
+// The modules this build of tradechat knows. Each later module adds one line.
+#pragma once
+
+#include "app/module_manager.h"
+
+namespace tc::app {
+
+void register_modules(ModuleManager& manager);
+// Adds every module's configuration keys to the schema.
+ConfigSchema full_config_schema();
+
+}  // namespace tc::app
