@@ -31,7 +31,7 @@ asio::awaitable<std::optional<std::string>> run_check(ReadinessCheck check) {
 }  // namespace
 
 void add_core_routes(http::Router& router, metrics::Registry& metrics, const Readiness& readiness,
-                     std::shared_ptr<const std::string> openapi_json, std::vector<std::string> running_modules) {
+                     std::shared_ptr<const std::string> openapi_json, const std::vector<std::string>& running_modules) {
   auto healthz = [](http::Request) -> asio::awaitable<http::Response> {
     co_return http::Response::json({{"status", "ok"}});
   };
@@ -61,12 +61,13 @@ void add_core_routes(http::Router& router, metrics::Registry& metrics, const Rea
     err.extra()["modules"] = modules;
     throw err;
   };
-  router.add("GET", "/readyz", readyz,
-             {.summary = "Readiness: 200 when every dependency of the running targets answers, else 503 naming it",
-              .tag = "operations",
-              .responses = {{200, "Ready"}, {503, "A dependency does not answer"}},
-              .response_schema = schema(
-                  R"({"type":"object","properties":{"status":{"const":"ready"},"modules":{"type":"array"},"checks":{"type":"object"}}})")});
+  router.add(
+      "GET", "/readyz", readyz,
+      {.summary = "Readiness: 200 when every dependency of the running targets answers, else 503 naming it",
+       .tag = "operations",
+       .responses = {{200, "Ready"}, {503, "A dependency does not answer"}},
+       .response_schema = schema(
+           R"({"type":"object","properties":{"status":{"const":"ready"},"modules":{"type":"array"},"checks":{"type":"object"}}})")});
 
   auto metrics_handler = [&metrics](http::Request) -> asio::awaitable<http::Response> {
     co_return http::Response::text(metrics.render_prometheus(), "text/plain; version=0.0.4; charset=utf-8");
@@ -77,17 +78,17 @@ void add_core_routes(http::Router& router, metrics::Registry& metrics, const Rea
   auto openapi = [openapi_json](http::Request) -> asio::awaitable<http::Response> {
     co_return http::Response::text(*openapi_json, "application/json");
   };
-  router.add("GET", "/api/openapi.json", openapi,
-             {.summary = "This OpenAPI 3.1 document", .tag = "operations"});
+  router.add("GET", "/api/openapi.json", openapi, {.summary = "This OpenAPI 3.1 document", .tag = "operations"});
 
   auto version = [](http::Request) -> asio::awaitable<http::Response> {
     co_return http::Response::json({{"version", build::version}, {"commit", build::commit}});
   };
-  router.add("GET", "/api/v1/version", version,
-             {.summary = "The server's version and build commit",
-              .tag = "operations",
-              .response_schema = schema(
-                  R"({"type":"object","required":["version","commit"],"properties":{"version":{"type":"string"},"commit":{"type":"string"}}})")});
+  router.add(
+      "GET", "/api/v1/version", version,
+      {.summary = "The server's version and build commit",
+       .tag = "operations",
+       .response_schema = schema(
+           R"({"type":"object","required":["version","commit"],"properties":{"version":{"type":"string"},"commit":{"type":"string"}}})")});
 }
 
 }  // namespace tc::app

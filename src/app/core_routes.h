@@ -23,6 +23,6 @@ class Readiness {
 
 // `openapi_json` is filled after every module registered its routes.
 void add_core_routes(http::Router& router, metrics::Registry& metrics, const Readiness& readiness,
-                     std::shared_ptr<const std::string> openapi_json, std::vector<std::string> running_modules);
+                     std::shared_ptr<const std::string> openapi_json, const std::vector<std::string>& running_modules);
 
 }  // namespace tc::app

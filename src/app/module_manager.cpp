@@ -33,8 +33,8 @@ std::vector<std::string> ModuleManager::resolve(const std::vector<std::string>& 
     } else if (find(t)) {
       wanted.push_back(t);
     } else {
-      throw ConfigError(fmt::format("config: target = \"{}\" is invalid: unknown module; known modules: all, {}", t,
-                                    known));
+      throw ConfigError(
+          fmt::format("config: target = \"{}\" is invalid: unknown module; known modules: all, {}", t, known));
     }
   }
   if (wanted.empty()) throw ConfigError(fmt::format("config: target is empty; known modules: all, {}", known));

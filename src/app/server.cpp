@@ -22,7 +22,8 @@ http::ServerOptions server_options(const Config& c) {
   http::ServerOptions o;
   o.addr = c.str("http.addr");
   auto threads = c.integer("http.io_threads");
-  o.io_threads = threads > 0 ? static_cast<int>(threads) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  o.io_threads =
+      threads > 0 ? static_cast<int>(threads) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   o.max_connections = static_cast<std::size_t>(c.integer("http.max_connections"));
   o.max_header_bytes = c.size("http.max_header_bytes");
   o.header_timeout = c.duration("http.header_timeout");
@@ -74,17 +75,16 @@ int serve(const Config& config) {
   Readiness readiness;
   ServiceRegistry services;
   std::vector<std::pair<std::string, http::WsAccept>> websockets;
-  ModuleContext ctx{config,
-                    metrics,
-                    pool,
-                    router,
-                    services,
-                    [&websockets](std::string path, http::WsAccept accept) {
-                      websockets.emplace_back(std::move(path), std::move(accept));
-                    },
-                    [&readiness](std::string name, ReadinessCheck check) {
-                      readiness.add(std::move(name), std::move(check));
-                    }};
+  ModuleContext ctx{
+      config,
+      metrics,
+      pool,
+      router,
+      services,
+      [&websockets](std::string path, http::WsAccept accept) {
+        websockets.emplace_back(std::move(path), std::move(accept));
+      },
+      [&readiness](std::string name, ReadinessCheck check) { readiness.add(std::move(name), std::move(check)); }};
   manager.start(order, ctx);
 
   auto openapi = std::make_shared<std::string>();
@@ -112,8 +112,8 @@ int serve(const Config& config) {
                           {"pid", static_cast<std::int64_t>(getpid())}});
 
   int sig = wait_for_stop_signal(signals);
-  log::info("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
-                              {"open_connections", server.open_connections()}});
+  log::info("shutting down",
+            {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}, {"open_connections", server.open_connections()}});
   server.shutdown();
   manager.stop();
   pool.stop();

@@ -21,8 +21,7 @@ namespace tc {
 
 class BlockingPool {
  public:
-  BlockingPool(std::size_t threads, std::size_t max_queue)
-      : pool_(threads), threads_(threads), max_queue_(max_queue) {}
+  BlockingPool(std::size_t threads, std::size_t max_queue) : pool_(threads), threads_(threads), max_queue_(max_queue) {}
   BlockingPool(const BlockingPool&) = delete;
   BlockingPool& operator=(const BlockingPool&) = delete;
   ~BlockingPool() { stop(); }
@@ -38,7 +37,6 @@ class BlockingPool {
     co_return co_await boost::asio::co_spawn(pool_.get_executor(), invoke(std::move(fn), &queued_),
                                              boost::asio::use_awaitable);
   }
-
 
   std::size_t queue_depth() const noexcept { return queued_.load(std::memory_order_relaxed); }
   std::size_t threads() const noexcept { return threads_; }

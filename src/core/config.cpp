@@ -43,8 +43,7 @@ std::string range_text(const ConfigKey& def, const char* unit) {
 }
 
 std::int64_t parse_duration_ms(const ConfigKey& def, const std::string& text) {
-  static const std::pair<const char*, std::int64_t> units[] = {
-      {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}};
+  static const std::pair<const char*, std::int64_t> units[] = {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}};
   const std::string allowed = "expected a duration such as 250ms, 30s, 5m or 1h" + range_text(def, "ms");
   std::size_t digits = 0;
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
@@ -140,8 +139,10 @@ void flatten(const toml::table& table, const std::string& prefix,
              std::vector<std::pair<std::string, const toml::node*>>& out) {
   for (const auto& [k, node] : table) {
     std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-    if (const auto* sub = node.as_table()) flatten(*sub, key, out);
-    else out.emplace_back(key, &node);
+    if (const auto* sub = node.as_table())
+      flatten(*sub, key, out);
+    else
+      out.emplace_back(key, &node);
   }
 }
 
@@ -208,9 +209,12 @@ void Config::assign(const ConfigKey& def, const std::string& raw, ConfigSource s
     case ConfigKind::boolean: {
       std::string lower = text;
       std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-      if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") e.value = true;
-      else if (lower == "false" || lower == "0" || lower == "no" || lower == "off") e.value = false;
-      else fail(def, text, "expected true or false");
+      if (lower == "true" || lower == "1" || lower == "yes" || lower == "on")
+        e.value = true;
+      else if (lower == "false" || lower == "0" || lower == "no" || lower == "off")
+        e.value = false;
+      else
+        fail(def, text, "expected true or false");
       e.text = std::get<bool>(e.value) ? "true" : "false";
       break;
     }
@@ -297,10 +301,14 @@ Config Config::load(const ConfigSchema& schema, const std::string& file_path,
         continue;
       }
       std::string text;
-      if (const auto* s = node->as_string()) text = s->get();
-      else if (const auto* i = node->as_integer()) text = std::to_string(i->get());
-      else if (const auto* b = node->as_boolean()) text = b->get() ? "true" : "false";
-      else fail(*def, "(unsupported TOML type)", "expected a string, integer or boolean");
+      if (const auto* s = node->as_string())
+        text = s->get();
+      else if (const auto* i = node->as_integer())
+        text = std::to_string(i->get());
+      else if (const auto* b = node->as_boolean())
+        text = b->get() ? "true" : "false";
+      else
+        fail(*def, "(unsupported TOML type)", "expected a string, integer or boolean");
       if (is_file) text = read_secret_file(def->key, text);
       cfg.assign(*def, text, ConfigSource::file, file_path);
     }
@@ -378,9 +386,7 @@ std::string Config::render_effective() const {
         shown += (i ? ", " : "") + toml_quote(def.secret ? std::string("********") : items[i]);
       }
       shown += "]";
-    } else if (def.kind == ConfigKind::integer) {
-      shown = e.text;
-    } else if (def.kind == ConfigKind::boolean) {
+    } else if (def.kind == ConfigKind::integer || def.kind == ConfigKind::boolean) {
       shown = e.text;
     } else {
       std::string text = e.text;

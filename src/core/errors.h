@@ -42,7 +42,9 @@ class Error : public std::runtime_error {
 
 namespace errors {
 inline Error bad_request(std::string detail) { return {400, "bad-request", "Bad Request", std::move(detail)}; }
-inline Error invalid_json(std::string detail) { return {400, "invalid-json", "Malformed JSON body", std::move(detail)}; }
+inline Error invalid_json(std::string detail) {
+  return {400, "invalid-json", "Malformed JSON body", std::move(detail)};
+}
 inline Error validation(std::string detail) { return {422, "validation", "Invalid request fields", std::move(detail)}; }
 inline Error unauthorized(std::string detail) { return {401, "unauthorized", "Unauthorized", std::move(detail)}; }
 inline Error forbidden(std::string detail) { return {403, "forbidden", "Forbidden", std::move(detail)}; }
@@ -57,9 +59,7 @@ inline Error unsupported_media_type(std::string detail) {
 inline Error too_many_requests(std::string detail) {
   return {429, "too-many-requests", "Too Many Requests", std::move(detail)};
 }
-inline Error unavailable(std::string detail) {
-  return {503, "unavailable", "Service Unavailable", std::move(detail)};
-}
+inline Error unavailable(std::string detail) { return {503, "unavailable", "Service Unavailable", std::move(detail)}; }
 inline Error internal(std::string detail) { return {500, "internal", "Internal Server Error", std::move(detail)}; }
 }  // namespace errors
 

@@ -43,9 +43,12 @@ std::string utc_now() {
 
 void set_level(std::string_view name) {
   Level l = Level::info;
-  if (name == "debug") l = Level::debug;
-  else if (name == "warn") l = Level::warn;
-  else if (name == "error") l = Level::error;
+  if (name == "debug")
+    l = Level::debug;
+  else if (name == "warn")
+    l = Level::warn;
+  else if (name == "error")
+    l = Level::error;
   min_level.store(static_cast<int>(l));
 }
 

@@ -19,10 +19,14 @@ std::string escape_label(const std::string& v) {
   std::string out;
   out.reserve(v.size());
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out.push_back(c);
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -83,8 +87,7 @@ std::vector<double> latency_buckets() {
   return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 }
 
-Registry::Series& Registry::series(const std::string& name, Kind kind, const std::string& help,
-                                   const Labels& labels) {
+Registry::Series& Registry::series(const std::string& name, Kind kind, const std::string& help, const Labels& labels) {
   auto [fit, inserted] = families_.try_emplace(name, Family{kind, help, {}});
   if (!inserted && fit->second.kind != kind) {
     throw std::logic_error("metric " + name + " registered with two kinds");
@@ -141,8 +144,8 @@ std::string Registry::render_prometheus() const {
         auto cum = s.histogram->cumulative();
         const auto& b = s.histogram->bounds();
         for (std::size_t i = 0; i < b.size(); ++i) {
-          out += fmt::format("{}_bucket{} {}\n", name,
-                             render_labels(s.labels, "le=\"" + format_value(b[i]) + "\""), cum[i]);
+          out += fmt::format("{}_bucket{} {}\n", name, render_labels(s.labels, "le=\"" + format_value(b[i]) + "\""),
+                             cum[i]);
         }
         out += fmt::format("{}_bucket{} {}\n", name, render_labels(s.labels, "le=\"+Inf\""), cum.back());
         out += fmt::format("{}_sum{} {}\n", name, key, format_value(s.histogram->sum()));

@@ -6,6 +6,7 @@
 #include "core/ids.h"
 #include "core/log.h"
 
+#include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -18,7 +19,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <fmt/format.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -38,7 +38,7 @@ constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-void log_spawn_failure(std::exception_ptr e, const char* what) {
+void log_spawn_failure(const std::exception_ptr& e, const char* what) {
   if (!e) return;
   try {
     std::rethrow_exception(e);
@@ -86,9 +86,8 @@ class WsConnectionImpl final : public WsConnection, public std::enable_shared_fr
 
   void send(std::string message, bool droppable) override {
     auto self = shared_from_this();
-    asio::post(ws_.get_executor(), [self, m = std::move(message), droppable]() mutable {
-      self->enqueue(std::move(m), droppable);
-    });
+    asio::post(ws_.get_executor(),
+               [self, m = std::move(message), droppable]() mutable { self->enqueue(std::move(m), droppable); });
   }
 
   void close(std::uint16_t code, std::string reason) override {
@@ -283,7 +282,7 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
     connections.fetch_add(1);
     http_open.add(1);
     auto exec = socket.get_executor();
-    auto on_done = [](std::exception_ptr e) { log_spawn_failure(e, "http session"); };
+    auto on_done = [](const std::exception_ptr& e) { log_spawn_failure(e, "http session"); };
     if (connections.load() > options.max_connections) {
       rejected.inc();
       asio::co_spawn(exec, refuse_overloaded(std::move(socket)), on_done);
@@ -371,14 +370,14 @@ asio::awaitable<void> HttpServer::Impl::http_session(tcp::socket socket) {
           hec == asio::error::operation_aborted) {
         break;
       }
-      Error err = hec == beast::error::timeout         ? Error(408, "request-timeout", "Request Timeout",
-                                                               "the request headers did not arrive in time")
-                  : hec == bhttp::error::header_limit ? Error(431, "headers-too-large",
-                                                               "Request Header Fields Too Large",
-                                                               fmt::format("the request line and headers exceed {} bytes",
-                                                                           options.max_header_bytes))
-                  : hec == bhttp::error::body_limit   ? errors::payload_too_large("the body is larger than any route accepts")
-                                                      : errors::bad_request("malformed HTTP request: " + hec.message());
+      Error err = hec == beast::error::timeout
+                      ? Error(408, "request-timeout", "Request Timeout", "the request headers did not arrive in time")
+                  : hec == bhttp::error::header_limit
+                      ? Error(431, "headers-too-large", "Request Header Fields Too Large",
+                              fmt::format("the request line and headers exceed {} bytes", options.max_header_bytes))
+                  : hec == bhttp::error::body_limit
+                      ? errors::payload_too_large("the body is larger than any route accepts")
+                      : errors::bad_request("malformed HTTP request: " + hec.message());
       co_await write_response(stream, pipeline.reject(req, err), 11, false, false);
       break;
     }
@@ -386,7 +385,8 @@ asio::awaitable<void> HttpServer::Impl::http_session(tcp::socket socket) {
     auto& head = parser.get();
     req.method = std::string(head.method_string());
     req.target = std::string(head.target());
-    for (const auto& field : head) req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    for (const auto& field : head)
+      req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     if (options.trust_proxy) {
       if (auto xff = req.header("X-Forwarded-For")) req.remote_addr = std::string(xff->substr(0, xff->find(',')));
     }
@@ -523,7 +523,7 @@ asio::awaitable<void> HttpServer::Impl::websocket_session(beast::tcp_stream stre
     exit->timer.cancel();
   };
   asio::co_spawn(ws.get_executor(), run_writer(conn, writer_exit),
-                 [](std::exception_ptr e) { log_spawn_failure(e, "websocket writer"); });
+                 [](const std::exception_ptr& e) { log_spawn_failure(e, "websocket writer"); });
 
   handler->on_open(conn);
   std::uint16_t close_code = 1005;
@@ -532,9 +532,9 @@ asio::awaitable<void> HttpServer::Impl::websocket_session(beast::tcp_stream stre
     auto [ec, n] = co_await ws.async_read(buffer, tuple_awaitable);
     (void)n;
     if (ec) {
-      close_code = ec == websocket::error::closed ? static_cast<std::uint16_t>(ws.reason().code)
+      close_code = ec == websocket::error::closed            ? static_cast<std::uint16_t>(ws.reason().code)
                    : ec == websocket::error::message_too_big ? kWsCloseTooBig
-                                                              : 1006;
+                                                             : 1006;
       break;
     }
     if (!ws.got_text()) {
@@ -581,7 +581,7 @@ void HttpServer::start() {
   if (!ec) im.acceptor.bind(endpoint, ec);
   if (!ec) im.acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) throw std::runtime_error(fmt::format("cannot listen on {}: {}", im.options.addr, ec.message()));
-  asio::co_spawn(im.io, im.accept_loop(), [](std::exception_ptr e) { log_spawn_failure(e, "accept loop"); });
+  asio::co_spawn(im.io, im.accept_loop(), [](const std::exception_ptr& e) { log_spawn_failure(e, "accept loop"); });
   for (int i = 0; i < im.options.io_threads; ++i) {
     im.threads.emplace_back([impl = impl_] {
       for (;;) {

@@ -17,15 +17,15 @@ struct ServerOptions {
   std::string addr = "127.0.0.1:8080";
   int io_threads = 1;
   std::size_t max_connections = 10000;
-  std::uint64_t max_header_bytes = 16 * 1024;
+  std::uint64_t max_header_bytes = 16ULL * 1024;
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds shutdown_timeout{10'000};
   bool trust_proxy = false;
-  std::uint64_t ws_max_message_bytes = 64 * 1024;
-  std::uint64_t ws_max_outbox_bytes = 1024 * 1024;
+  std::uint64_t ws_max_message_bytes = 64ULL * 1024;
+  std::uint64_t ws_max_outbox_bytes = 1024ULL * 1024;
   std::chrono::milliseconds ws_ping_interval{25'000};
 };
 

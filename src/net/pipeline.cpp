@@ -33,8 +33,13 @@ bool Pipeline::cors_allows(std::string_view origin) const {
 }
 
 Pipeline::Summary Pipeline::summarize(const Request& req) {
-  return {req.method, req.path, req.route, req.request_id, req.remote_addr,
-          std::string(req.header("Origin").value_or("")), std::chrono::steady_clock::now()};
+  return {req.method,
+          req.path,
+          req.route,
+          req.request_id,
+          req.remote_addr,
+          std::string(req.header("Origin").value_or("")),
+          std::chrono::steady_clock::now()};
 }
 
 Response Pipeline::reject(Request& req, const Error& error) {

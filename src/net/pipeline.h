@@ -17,7 +17,7 @@ namespace tc::http {
 
 struct PipelineOptions {
   std::vector<std::string> cors_origins;  // exact origins, or "*"
-  std::uint64_t default_max_body = 1024 * 1024;
+  std::uint64_t default_max_body = 1024ULL * 1024;
   bool access_log = true;
 };
 

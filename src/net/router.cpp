@@ -63,9 +63,12 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
     int score = 0;
     bool ok = true;
     for (std::size_t i = 0; i < segs.size() && ok; ++i) {
-      if (is_param(r.segments[i])) ok = !segs[i].empty();
-      else if (r.segments[i] == segs[i]) ++score;
-      else ok = false;
+      if (is_param(r.segments[i]))
+        ok = !segs[i].empty();
+      else if (r.segments[i] == segs[i])
+        ++score;
+      else
+        ok = false;
     }
     if (!ok) continue;
     result.path_known = true;

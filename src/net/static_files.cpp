@@ -12,7 +12,7 @@
 namespace tc::http {
 namespace {
 
-constexpr std::uint64_t kMaxStaticFile = 32 * 1024 * 1024;
+constexpr std::uint64_t kMaxStaticFile = 32ULL * 1024 * 1024;
 
 std::string http_date(std::time_t t) {
   std::tm tm{};
@@ -104,9 +104,9 @@ StaticFiles::Loaded StaticFiles::load(const std::string& rel_text, bool spa_fall
     return out;
   }
   out.file = canon.string();
-  out.etag = fmt::format("\"{:x}-{:x}\"", static_cast<std::uint64_t>(st.st_size),
-                         static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1000000000ULL +
-                             static_cast<std::uint64_t>(st.st_mtim.tv_nsec));
+  out.etag = fmt::format(
+      "\"{:x}-{:x}\"", static_cast<std::uint64_t>(st.st_size),
+      static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1000000000ULL + static_cast<std::uint64_t>(st.st_mtim.tv_nsec));
   out.last_modified = http_date(st.st_mtim.tv_sec);
   if (!if_none_match.empty() && if_none_match == out.etag) {
     out.status = 304;

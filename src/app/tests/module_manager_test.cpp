@@ -34,8 +34,13 @@ struct Harness {
   BlockingPool pool{1, 4};
   http::Router router;
   ServiceRegistry services;
-  ModuleContext ctx{config, metrics, pool, router, services, [](std::string, http::WsAccept) {},
-                    [](std::string, ReadinessCheck) {}};
+  ModuleContext ctx{config,
+                    metrics,
+                    pool,
+                    router,
+                    services,
+                    [](const std::string&, const http::WsAccept&) {},
+                    [](const std::string&, const ReadinessCheck&) {}};
 };
 
 TEST(ModuleManager, StartsDependenciesFirstAndStopsInReverse) {

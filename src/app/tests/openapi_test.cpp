@@ -1,9 +1,9 @@
 // Every REST route of every module must be in /api/openapi.json with a summary,
 // a tag and its responses; this test fails when a route is added without them.
+#include "app/openapi.h"
 #include "app/core_routes.h"
 #include "app/module_manager.h"
 #include "app/modules.h"
-#include "app/openapi.h"
 
 #include <gtest/gtest.h>
 
@@ -17,8 +17,13 @@ TEST(OpenApi, DescribesEveryRouteOfEveryModule) {
   http::Router router;
   ServiceRegistry services;
   Readiness readiness;
-  ModuleContext ctx{config, metrics, pool, router, services, [](std::string, http::WsAccept) {},
-                    [](std::string, ReadinessCheck) {}};
+  ModuleContext ctx{config,
+                    metrics,
+                    pool,
+                    router,
+                    services,
+                    [](const std::string&, const http::WsAccept&) {},
+                    [](const std::string&, const ReadinessCheck&) {}};
   ModuleManager manager;
   register_modules(manager);
   manager.start(manager.resolve({"all"}), ctx);

@@ -1,8 +1,8 @@
 #include "core/blocking_pool.h"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
 
 #include <future>
 #include <thread>
@@ -26,7 +26,9 @@ TEST(BlockingPool, RunsOffTheIoThreadAndResumesOnIt) {
     result = co_await pool.run(std::move(work));
     resumed_thread = std::this_thread::get_id();
   };
-  asio::co_spawn(io, body, [](std::exception_ptr e) { if (e) std::rethrow_exception(e); });
+  asio::co_spawn(io, body, [](const std::exception_ptr& e) {
+    if (e) std::rethrow_exception(e);
+  });
   io.run();
   EXPECT_EQ(result, 42);
   EXPECT_NE(work_thread, io_thread);
@@ -45,7 +47,9 @@ TEST(BlockingPool, PropagatesExceptions) {
       caught = e.what();
     }
   };
-  asio::co_spawn(io, body, [](std::exception_ptr e) { if (e) std::rethrow_exception(e); });
+  asio::co_spawn(io, body, [](const std::exception_ptr& e) {
+    if (e) std::rethrow_exception(e);
+  });
   io.run();
   EXPECT_EQ(caught, "disk on fire");
 }
@@ -56,7 +60,8 @@ TEST(BlockingPool, RefusesWorkBeyondTheQueueBound) {
   std::promise<void> release;
   auto gate = release.get_future().share();
   int refused = 0, done = 0;
-  auto waiter = [](BlockingPool* pool, std::shared_future<void> gate, int* done, int* refused) -> asio::awaitable<void> {
+  auto waiter = [](BlockingPool* pool, std::shared_future<void> gate, int* done,
+                   int* refused) -> asio::awaitable<void> {
     try {
       auto wait_for_gate = [gate] { gate.wait(); };  // named local: see ARCHITECTURE §9 (g++ 12)
       co_await pool->run(std::move(wait_for_gate));
@@ -67,7 +72,9 @@ TEST(BlockingPool, RefusesWorkBeyondTheQueueBound) {
     }
   };
   for (int i = 0; i < 4; ++i) {
-    asio::co_spawn(io, waiter(&pool, gate, &done, &refused), [](std::exception_ptr e) { if (e) std::rethrow_exception(e); });
+    asio::co_spawn(io, waiter(&pool, gate, &done, &refused), [](const std::exception_ptr& e) {
+      if (e) std::rethrow_exception(e);
+    });
   }
   io.poll();  // all four reach pool.run; two are refused immediately
   EXPECT_EQ(refused, 2);

@@ -15,8 +15,8 @@ std::string write_temp(const std::string& name, const std::string& text) {
   return path.string();
 }
 
-Config load(const std::string& file = {}, std::map<std::string, std::string> env = {},
-            std::vector<std::pair<std::string, std::string>> flags = {}) {
+Config load(const std::string& file = {}, const std::map<std::string, std::string>& env = {},
+            const std::vector<std::pair<std::string, std::string>>& flags = {}) {
   return Config::load(core_config_schema(), file, env, flags);
 }
 
@@ -41,7 +41,8 @@ TEST(Config, DefaultsMatchTheContract) {
 }
 
 TEST(Config, FileThenEnvThenFlagsOverride) {
-  auto file = write_temp("order.toml", "[http]\naddr = \"127.0.0.1:9000\"\nmax_connections = 5\n[data]\ndir = \"/tmp/x\"\n");
+  auto file =
+      write_temp("order.toml", "[http]\naddr = \"127.0.0.1:9000\"\nmax_connections = 5\n[data]\ndir = \"/tmp/x\"\n");
   auto c = load(file, {{"TRADECHAT_HTTP_ADDR", "127.0.0.1:9001"}}, {});
   EXPECT_EQ(c.str("http.addr"), "127.0.0.1:9001");
   EXPECT_EQ(c.source("http.addr"), ConfigSource::env);
@@ -100,7 +101,8 @@ TEST(Config, SecretsComeFromFilesAndAreMasked) {
 }
 
 TEST(Config, ListsFromTomlArraysAndCommaText) {
-  auto file = write_temp("lists.toml", "target = [\"gateway\"]\n[http]\ncors_origins = [\"https://a.example\", \"https://b.example\"]\n");
+  auto file = write_temp(
+      "lists.toml", "target = [\"gateway\"]\n[http]\ncors_origins = [\"https://a.example\", \"https://b.example\"]\n");
   auto c = load(file, {{"TRADECHAT_TARGET", "gateway, chat"}});
   EXPECT_EQ(c.list("http.cors_origins").size(), 2u);
   EXPECT_EQ(c.list("target"), (std::vector<std::string>{"gateway", "chat"}));

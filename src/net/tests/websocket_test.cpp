@@ -2,11 +2,11 @@
 // turn, message size limit, and the slow-consumer rules of the outbox.
 #include "net/http_server.h"
 
+#include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <gtest/gtest.h>
 
 namespace tc::http {
 namespace {
@@ -44,7 +44,7 @@ class WebSocketTest : public ::testing::Test {
     ServerOptions o;
     o.addr = "127.0.0.1:0";
     o.ws_max_message_bytes = 1024;
-    o.ws_max_outbox_bytes = 64 * 1024;
+    o.ws_max_outbox_bytes = 64ULL * 1024;
     o.shutdown_timeout = std::chrono::milliseconds(2000);
     pipeline_ = std::make_unique<Pipeline>(router_, metrics_, PipelineOptions{});
     server_ = std::make_unique<HttpServer>(o, *pipeline_, metrics_);
