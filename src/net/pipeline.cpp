@@ -125,15 +125,34 @@ void Pipeline::finish(const Summary& s, Response& res) const {
   }
 }
 
+const Pipeline::RouteMetrics& Pipeline::route_metrics(const std::string& route, const std::string& method,
+                                                      int status) const {
+  // Unknown methods are folded into one label value so clients cannot mint series
+  // (or cache entries).
+  static constexpr std::string_view known[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+  const bool known_method = std::find(std::begin(known), std::end(known), method) != std::end(known);
+  const std::string& label = known_method ? method : other_method_;
+  std::string key;
+  key.reserve(route.size() + label.size() + 6);
+  key.append(route).push_back('\0');
+  key.append(label).push_back('\0');
+  key += std::to_string(status);
+  std::lock_guard lock(metrics_mutex_);
+  auto it = metrics_cache_.find(key);
+  if (it != metrics_cache_.end()) return it->second;
+  RouteMetrics m{&metrics_.counter("tradechat_http_requests_total", "HTTP requests by route, method and status",
+                                   {{"route", route}, {"method", label}, {"status", std::to_string(status)}}),
+                 &metrics_.histogram("tradechat_http_request_duration_seconds", "HTTP request latency by route",
+                                     {{"route", route}})};
+  return metrics_cache_.emplace(std::move(key), m).first->second;
+}
+
 void Pipeline::record(const Summary& s, const Response& res) const {
   const std::string& route = s.route.empty() ? unmatched_ : s.route;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.start).count();
-  metrics_
-      .counter("tradechat_http_requests_total", "HTTP requests by route, method and status",
-               {{"route", route}, {"method", s.method}, {"status", std::to_string(res.status)}})
-      .inc();
-  metrics_.histogram("tradechat_http_request_duration_seconds", "HTTP request latency by route", {{"route", route}})
-      .observe(seconds);
+  const auto& m = route_metrics(route, s.method, res.status);
+  m.requests->inc();
+  m.latency->observe(seconds);
   if (options_.access_log && log::enabled(log::Level::info)) {
     log::info("access", {{"request_id", s.request_id},
                          {"remote", s.remote},

@@ -10,7 +10,9 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tc::http {
@@ -51,11 +53,22 @@ class Pipeline {
   void record(const Summary& s, const Response& res) const;
   bool cors_allows(std::string_view origin) const;
 
+  // Metric handles per (route, method, status), so the hot path does one hash lookup
+  // instead of building label strings in the registry.
+  struct RouteMetrics {
+    metrics::Counter* requests;
+    metrics::Histogram* latency;
+  };
+  const RouteMetrics& route_metrics(const std::string& route, const std::string& method, int status) const;
+
   const Router& router_;
   metrics::Registry& metrics_;
   PipelineOptions options_;
   std::uint64_t max_body_;
   const std::string unmatched_ = "(unmatched)";
+  const std::string other_method_ = "OTHER";
+  mutable std::mutex metrics_mutex_;
+  mutable std::unordered_map<std::string, RouteMetrics> metrics_cache_;
 };
 
 }  // namespace tc::http
