@@ -198,6 +198,50 @@ class WsConnectionImpl final : public WsConnection, public std::enable_shared_fr
   metrics::Counter& sent_;
 };
 
+// A read deadline that cancels the pending read instead of closing the socket
+// (beast::tcp_stream's own expiry closes it), so the session can still answer 408.
+class ReadDeadline {
+ public:
+  explicit ReadDeadline(beast::tcp_stream& stream) : state_(std::make_shared<State>(stream)) {}
+  ReadDeadline(const ReadDeadline&) = delete;
+  ReadDeadline& operator=(const ReadDeadline&) = delete;
+  ~ReadDeadline() {
+    state_->alive = false;
+    state_->timer.cancel();
+  }
+
+  void arm(std::chrono::milliseconds timeout) {
+    auto generation = ++state_->generation;
+    state_->armed = true;
+    state_->fired = false;
+    state_->timer.expires_after(timeout);
+    state_->timer.async_wait([st = state_, generation](const boost::system::error_code& ec) {
+      if (ec || !st->alive || !st->armed || st->generation != generation) return;
+      st->fired = true;
+      boost::system::error_code ignored;
+      st->stream.socket().cancel(ignored);
+    });
+  }
+  // Returns true when the deadline passed before it was disarmed.
+  bool disarm() {
+    state_->armed = false;
+    state_->timer.cancel();
+    return state_->fired;
+  }
+
+ private:
+  struct State {
+    explicit State(beast::tcp_stream& s) : stream(s), timer(s.get_executor()) {}
+    beast::tcp_stream& stream;
+    asio::steady_timer timer;
+    std::uint64_t generation = 0;
+    bool alive = true;
+    bool armed = false;
+    bool fired = false;
+  };
+  std::shared_ptr<State> state_;
+};
+
 // What shutdown needs to reach every live connection.
 struct SessionControl {
   asio::any_io_executor executor;
@@ -331,6 +375,7 @@ asio::awaitable<void> HttpServer::Impl::http_session(tcp::socket socket) {
   const auto session_id = register_session(control);
   bool first = true;
   bool upgraded = false;
+  ReadDeadline deadline(stream);
 
   for (;;) {
     // Wait for the first byte of the next request under the idle timeout; once it
@@ -353,22 +398,23 @@ asio::awaitable<void> HttpServer::Impl::http_session(tcp::socket socket) {
     req.remote_addr = remote;
     req.path = "/";
 
-    stream.expires_after(options.header_timeout);
+    stream.expires_never();
+    deadline.arm(options.header_timeout);
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, tuple_awaitable);
+    const bool header_late = deadline.disarm();
     (void)hn;
     if (hec) {
-      if (hec == bhttp::error::end_of_stream || hec == asio::error::connection_reset ||
-          hec == asio::error::operation_aborted) {
+      if (!header_late && (hec == bhttp::error::end_of_stream || hec == asio::error::connection_reset ||
+                           hec == asio::error::operation_aborted)) {
         break;
       }
-      Error err = hec == beast::error::timeout
-                      ? Error(408, "request-timeout", "Request Timeout", "the request headers did not arrive in time")
-                  : hec == bhttp::error::header_limit
-                      ? Error(431, "headers-too-large", "Request Header Fields Too Large",
-                              fmt::format("the request line and headers exceed {} bytes", options.max_header_bytes))
-                  : hec == bhttp::error::body_limit
-                      ? errors::payload_too_large("the body is larger than any route accepts")
-                      : errors::bad_request("malformed HTTP request: " + hec.message());
+      Error err =
+          header_late ? Error(408, "request-timeout", "Request Timeout", "the request headers did not arrive in time")
+          : hec == bhttp::error::header_limit
+              ? Error(431, "headers-too-large", "Request Header Fields Too Large",
+                      fmt::format("the request line and headers exceed {} bytes", options.max_header_bytes))
+          : hec == bhttp::error::body_limit ? errors::payload_too_large("the body is larger than any route accepts")
+                                            : errors::bad_request("malformed HTTP request: " + hec.message());
       co_await write_response(stream, pipeline.reject(req, err), 11, false, false);
       break;
     }
@@ -438,15 +484,17 @@ asio::awaitable<void> HttpServer::Impl::http_session(tcp::socket socket) {
         stream.expires_after(options.write_timeout);
         co_await asio::async_write(stream, asio::buffer(kContinue), tuple_awaitable);
       }
-      stream.expires_after(options.body_timeout);
+      stream.expires_never();
+      deadline.arm(options.body_timeout);
       auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, tuple_awaitable);
+      const bool body_late = deadline.disarm();
       (void)bn;
       if (bec) {
-        if (bec == asio::error::connection_reset || bec == bhttp::error::end_of_stream ||
-            bec == bhttp::error::partial_message || bec == asio::error::operation_aborted) {
+        if (!body_late && (bec == asio::error::connection_reset || bec == bhttp::error::end_of_stream ||
+                           bec == bhttp::error::partial_message || bec == asio::error::operation_aborted)) {
           break;
         }
-        Error err = bec == beast::error::timeout
+        Error err = body_late
                         ? Error(408, "request-timeout", "Request Timeout", "the request body did not arrive in time")
                     : bec == bhttp::error::body_limit
                         ? errors::payload_too_large(fmt::format("the body may be at most {} bytes here", limit))
