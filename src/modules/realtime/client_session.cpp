@@ -1,0 +1,422 @@
+#include "modules/realtime/client_session.h"
+
+#include "core/errors.h"
+#include "core/ids.h"
+#include "core/log.h"
+
+#include <fmt/format.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+
+namespace tc::realtime {
+namespace {
+
+namespace json = boost::json;
+
+const json::object* object_member(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v ? v->if_object() : nullptr;
+}
+
+std::string string_member(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::uint64_t uint_member(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v) return 0;
+  if (v->is_uint64()) return v->as_uint64();
+  if (v->is_int64() && v->as_int64() >= 0) return static_cast<std::uint64_t>(v->as_int64());
+  return 0;
+}
+
+bool bool_member(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_bool() && v->as_bool();
+}
+
+// Maps a module's refusal to the protocol's numbering.
+int code_for(const Error& e) {
+  switch (e.status()) {
+    case 400:
+    case 422: return codes::bad_request;
+    case 401: return codes::unauthorized;
+    case 403: return codes::permission_denied;
+    case 404: return codes::unknown_channel;
+    case 429: return codes::too_many_requests;
+    case 503: return codes::not_available;
+    default: return codes::internal;
+  }
+}
+
+}  // namespace
+
+bool valid_channel(std::string_view c) {
+  if (c.empty() || c.size() > 255) return false;
+  return std::all_of(c.begin(), c.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == ':' || ch == '#' || ch == '.' ||
+           ch == '@' || ch == '=' || ch == '-';
+  });
+}
+
+std::string channel_namespace(std::string_view c) {
+  auto colon = c.find(':');
+  auto hash = c.find('#');
+  if (hash != std::string_view::npos && (colon == std::string_view::npos || hash < colon)) {
+    return std::string(c.substr(0, hash)) + "#";
+  }
+  return colon == std::string_view::npos ? std::string() : std::string(c.substr(0, colon));
+}
+
+std::shared_ptr<ChannelOwner> RealtimeCore::owner_of(const std::string& ns) {
+  std::lock_guard lock(mutex);
+  auto it = owners.find(ns);
+  return it == owners.end() ? nullptr : it->second;
+}
+
+std::optional<RpcMethod> RealtimeCore::rpc_method(const std::string& name) {
+  std::lock_guard lock(mutex);
+  auto it = rpc.find(name);
+  if (it == rpc.end()) return std::nullopt;
+  return it->second;
+}
+
+ClientSession::ClientSession(RealtimeCore& core)
+    : core_(core),
+      client_id_(ids::random_hex(16)),
+      tokens_(core.limits.command_burst),
+      last_refill_(std::chrono::steady_clock::now()) {}
+
+void ClientSession::attach(std::shared_ptr<http::WsConnection> connection) { connection_ = std::move(connection); }
+
+void ClientSession::deliver(const std::string& frame, bool droppable) {
+  if (connection_) connection_->send(frame, droppable);
+}
+
+void ClientSession::reply(std::uint64_t id, const char* kind, json::object result) {
+  json::object r{{"id", id}};
+  r[kind] = std::move(result);
+  deliver(json::serialize(r), false);
+}
+
+void ClientSession::reply_error(std::uint64_t id, int code, std::string message) {
+  deliver(json::serialize(json::object{{"id", id}, {"error", {{"code", code}, {"message", std::move(message)}}}}),
+          false);
+}
+
+bool ClientSession::take_token() {
+  auto now = std::chrono::steady_clock::now();
+  double elapsed = std::chrono::duration<double>(now - last_refill_).count();
+  last_refill_ = now;
+  tokens_ = std::min(core_.limits.command_burst, tokens_ + elapsed * core_.limits.commands_per_second);
+  if (tokens_ < 1.0) return false;
+  tokens_ -= 1.0;
+  return true;
+}
+
+std::optional<std::vector<json::object>> ClientSession::parse_frame(std::string_view frame) {
+  std::vector<json::object> out;
+  json::parse_options opts;
+  opts.max_depth = 32;
+  std::size_t start = 0;
+  while (start <= frame.size()) {
+    auto nl = frame.find('\n', start);
+    if (nl == std::string_view::npos) nl = frame.size();
+    auto line = frame.substr(start, nl - start);
+    start = nl + 1;
+    if (line.empty() || line == "\r") continue;
+    boost::system::error_code ec;
+    auto v = json::parse(line, ec, {}, opts);
+    if (ec || !v.is_object()) return std::nullopt;
+    out.push_back(std::move(v.as_object()));
+  }
+  return out;
+}
+
+boost::asio::awaitable<void> ClientSession::on_frame(std::string frame) {
+  auto commands = parse_frame(frame);
+  if (!commands) {
+    connection_->close(codes::close_bad_request, "bad request");
+    co_return;
+  }
+  for (auto& cmd : *commands) co_await handle(std::move(cmd));
+}
+
+boost::asio::awaitable<void> ClientSession::handle(json::object cmd) {
+  if (cmd.empty()) co_return;  // a pong
+  const std::uint64_t id = uint_member(cmd, "id");
+  if (!connected_) {
+    const auto* connect = object_member(cmd, "connect");
+    if (!connect || id == 0) {
+      connection_->close(codes::close_bad_request, "connect first");
+      co_return;
+    }
+    on_connect(id, *connect);
+    co_return;
+  }
+  if (id == 0) {
+    // Only `send` (fire-and-forget) comes without an id.
+    if (!object_member(cmd, "send")) connection_->close(codes::close_bad_request, "command without id");
+    co_return;
+  }
+  if (!take_token()) {
+    reply_error(id, codes::too_many_requests, "too many requests");
+    co_return;
+  }
+  if (const auto* r = object_member(cmd, "subscribe"))
+    co_await on_subscribe(id, *r);
+  else if (const auto* r = object_member(cmd, "unsubscribe"))
+    on_unsubscribe(id, *r);
+  else if (const auto* r = object_member(cmd, "publish"))
+    co_await on_publish(id, *r);
+  else if (const auto* r = object_member(cmd, "presence"))
+    on_presence(id, *r, false);
+  else if (const auto* r = object_member(cmd, "presence_stats"))
+    on_presence(id, *r, true);
+  else if (const auto* r = object_member(cmd, "history"))
+    on_history(id, *r);
+  else if (const auto* r = object_member(cmd, "rpc"))
+    co_await on_rpc(id, *r);
+  else if (const auto* r = object_member(cmd, "refresh"))
+    on_refresh(id, *r);
+  else if (object_member(cmd, "connect"))
+    reply_error(id, codes::bad_request, "already connected");
+  else
+    reply_error(id, codes::method_not_found, "unknown command");
+}
+
+void ClientSession::on_connect(std::uint64_t id, const json::object& req) {
+  auto result = core_.verifier.verify(string_member(req, "token"));
+  if (result.expired) {
+    reply_error(id, codes::token_expired, "token expired");
+    return;
+  }
+  if (!result.principal) {
+    connection_->close(codes::close_invalid_token, "invalid token");
+    return;
+  }
+  principal_ = *result.principal;
+  connected_ = true;
+  // The personal channel is a server-side subscription: the client does not ask.
+  const std::string personal = "user#" + principal_.user_id;
+  json::object sub_req;
+  if (const auto* subs = object_member(req, "subs")) {
+    if (const auto* mine = object_member(*subs, personal)) sub_req = *mine;
+  }
+  json::object connect{{"client", client_id_}, {"version", core_.version}};
+  if (result.expires_at_s > 0) {
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    connect["expires"] = true;
+    connect["ttl"] = std::max<std::int64_t>(1, result.expires_at_s - now.count());
+  }
+  auto send_connect = [&](json::object sub) {
+    connect["subs"] = json::object{{personal, std::move(sub)}};
+    reply(id, "connect", std::move(connect));
+  };
+  subscribe_to(personal, {.history = true}, sub_req, send_connect);
+}
+
+void ClientSession::subscribe_to(const std::string& channel, const SubscribeGrant& grant, const json::object& req,
+                                 const std::function<void(json::object)>& send_reply) {
+  std::optional<Hub::RecoverRequest> recover;
+  if (grant.history && bool_member(req, "recover")) {
+    recover = Hub::RecoverRequest{uint_member(req, "offset"), string_member(req, "epoch")};
+  }
+  subscriptions_.insert(channel);
+  auto build = [&](const Hub::Position& pos, const ChannelHistory::Recovery* rec) {
+    json::object res;
+    if (grant.history) {
+      res["recoverable"] = true;
+      res["positioned"] = true;
+      res["epoch"] = pos.epoch;
+      res["offset"] = pos.offset;
+    }
+    if (rec) {
+      res["was_recovering"] = true;
+      res["recovered"] = rec->recovered;
+      json::array pubs;
+      for (const auto& p : rec->publications) pubs.push_back(Hub::publication_json(p));
+      if (!pubs.empty()) res["publications"] = std::move(pubs);
+    }
+    send_reply(std::move(res));
+  };
+  core_.hub.subscribe(channel, shared_from_this(), grant, recover, build);
+}
+
+boost::asio::awaitable<void> ClientSession::on_subscribe(std::uint64_t id, json::object req) {
+  const std::string channel = string_member(req, "channel");
+  if (!valid_channel(channel)) {
+    reply_error(id, codes::bad_request, "invalid channel name");
+    co_return;
+  }
+  if (subscriptions_.count(channel)) {
+    reply_error(id, codes::already_subscribed, "already subscribed");
+    co_return;
+  }
+  if (subscriptions_.size() >= core_.limits.max_subscriptions) {
+    reply_error(id, codes::limit_exceeded, "too many subscriptions on this connection");
+    co_return;
+  }
+  SubscribeGrant grant;
+  auto ns = channel_namespace(channel);
+  if (ns == "user#") {
+    if (channel != "user#" + principal_.user_id) {
+      reply_error(id, codes::permission_denied, "personal channels belong to their user");
+      co_return;
+    }
+    grant.history = true;
+  } else {
+    auto owner = core_.owner_of(ns);
+    if (!owner) {
+      reply_error(id, codes::unknown_channel, "unknown channel namespace");
+      co_return;
+    }
+    std::optional<Error> refused;
+    try {
+      grant = co_await owner->authorize_subscribe(principal_, channel);
+    } catch (const Error& e) {
+      refused = e;
+    }
+    if (refused) {
+      reply_error(id, code_for(*refused), refused->detail().empty() ? refused->title() : refused->detail());
+      co_return;
+    }
+    // The connection may have closed or subscribed meanwhile.
+    if (!connection_ || subscriptions_.count(channel)) co_return;
+  }
+  auto send_subscribed = [&](json::object res) { reply(id, "subscribe", std::move(res)); };
+  subscribe_to(channel, grant, req, send_subscribed);
+}
+
+void ClientSession::on_unsubscribe(std::uint64_t id, const json::object& req) {
+  const std::string channel = string_member(req, "channel");
+  if (subscriptions_.erase(channel)) core_.hub.unsubscribe(channel, *this);
+  reply(id, "unsubscribe", {});
+}
+
+boost::asio::awaitable<void> ClientSession::on_publish(std::uint64_t id, json::object req) {
+  const std::string channel = string_member(req, "channel");
+  const auto* data = req.if_contains("data");
+  if (!valid_channel(channel) || !data) {
+    reply_error(id, codes::bad_request, "publish needs a channel and data");
+    co_return;
+  }
+  auto owner = core_.owner_of(channel_namespace(channel));
+  if (!owner) {
+    reply_error(id, channel_namespace(channel) == "user#" ? codes::permission_denied : codes::unknown_channel,
+                "nobody accepts publications in this channel");
+    co_return;
+  }
+  std::optional<Error> refused;
+  json::value accepted;
+  try {
+    accepted = co_await owner->accept_publication(principal_, channel, *data);
+  } catch (const Error& e) {
+    refused = e;
+  }
+  if (refused) {
+    reply_error(id, code_for(*refused), refused->detail().empty() ? refused->title() : refused->detail());
+    co_return;
+  }
+  // Persisted by the owner before this point; now fanned out and acknowledged.
+  core_.hub.publish(channel, accepted, json::object{{"user", principal_.user_id}, {"client", client_id_}});
+  reply(id, "publish", {});
+}
+
+void ClientSession::on_presence(std::uint64_t id, const json::object& req, bool stats) {
+  const std::string channel = string_member(req, "channel");
+  if (!subscriptions_.count(channel)) {
+    reply_error(id, codes::permission_denied, "subscribe to the channel first");
+    return;
+  }
+  if (stats) {
+    auto [clients, users] = core_.hub.presence_stats(channel);
+    reply(id, "presence_stats", {{"num_clients", clients}, {"num_users", users}});
+  } else {
+    reply(id, "presence", {{"presence", core_.hub.presence(channel)}});
+  }
+}
+
+void ClientSession::on_history(std::uint64_t id, const json::object& req) {
+  const std::string channel = string_member(req, "channel");
+  if (!subscriptions_.count(channel)) {
+    reply_error(id, codes::permission_denied, "subscribe to the channel first");
+    return;
+  }
+  auto pos = core_.hub.position(channel);
+  if (!pos) {
+    reply_error(id, codes::not_available, "this channel keeps no history");
+    return;
+  }
+  std::optional<std::uint64_t> since;
+  if (const auto* s = object_member(req, "since")) {
+    if (string_member(*s, "epoch") != pos->epoch) {
+      reply_error(id, 112, "unrecoverable position");
+      return;
+    }
+    since = uint_member(*s, "offset");
+  }
+  const auto* limit_v = req.if_contains("limit");
+  std::size_t limit = 0;
+  if (limit_v && limit_v->is_int64() && limit_v->as_int64() > 0) limit = static_cast<std::size_t>(limit_v->as_int64());
+  if (limit_v && limit_v->is_int64() && limit_v->as_int64() < 0) limit = core_.limits.max_history_limit;
+  limit = std::min(limit, core_.limits.max_history_limit);
+  json::array pubs;
+  for (const auto& p : core_.hub.history(channel, since, limit, bool_member(req, "reverse"))) {
+    pubs.push_back(Hub::publication_json(p));
+  }
+  json::object res{{"epoch", pos->epoch}, {"offset", pos->offset}};
+  if (!pubs.empty()) res["publications"] = std::move(pubs);
+  reply(id, "history", std::move(res));
+}
+
+boost::asio::awaitable<void> ClientSession::on_rpc(std::uint64_t id, json::object req) {
+  auto method = core_.rpc_method(string_member(req, "method"));
+  if (!method) {
+    reply_error(id, codes::method_not_found, "unknown rpc method");
+    co_return;
+  }
+  const auto* data = req.if_contains("data");
+  std::optional<Error> refused;
+  json::value result;
+  try {
+    result = co_await (*method)(principal_, data ? *data : json::value(nullptr));
+  } catch (const Error& e) {
+    refused = e;
+  }
+  if (refused) {
+    reply_error(id, code_for(*refused), refused->detail().empty() ? refused->title() : refused->detail());
+    co_return;
+  }
+  reply(id, "rpc", {{"data", std::move(result)}});
+}
+
+void ClientSession::on_refresh(std::uint64_t id, const json::object& req) {
+  auto result = core_.verifier.verify(string_member(req, "token"));
+  if (result.expired) {
+    reply_error(id, codes::token_expired, "token expired");
+    return;
+  }
+  if (!result.principal || result.principal->user_id != principal_.user_id) {
+    connection_->close(codes::close_invalid_token, "invalid token");
+    return;
+  }
+  principal_ = *result.principal;
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  reply(id, "refresh",
+        {{"client", client_id_},
+         {"version", core_.version},
+         {"expires", true},
+         {"ttl", std::max<std::int64_t>(1, result.expires_at_s - now.count())}});
+}
+
+void ClientSession::on_close() {
+  for (const auto& channel : subscriptions_) core_.hub.unsubscribe(channel, *this);
+  subscriptions_.clear();
+  connection_.reset();
+}
+
+}  // namespace tc::realtime

@@ -1,0 +1,121 @@
+// One client connection speaking the Centrifugo client protocol v2 (JSON): commands
+// in, replies and pushes out, several per frame, newline-delimited.
+#pragma once
+
+#include "modules/realtime/hub.h"
+#include "modules/realtime/realtime.h"
+#include "net/websocket.h"
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace tc::realtime {
+
+// Verifies a connection token (the access JWT) on behalf of the auth module.
+class TokenVerifier {
+ public:
+  virtual ~TokenVerifier() = default;
+  struct Result {
+    std::optional<Principal> principal;
+    bool expired = false;  // a valid token past its expiry: the client should refresh
+    std::int64_t expires_at_s = 0;
+  };
+  virtual Result verify(std::string_view token) const = 0;
+};
+
+// Protocol error codes (Centrifugo's numbering, which the SDKs understand).
+namespace codes {
+inline constexpr int internal = 100;
+inline constexpr int unauthorized = 101;
+inline constexpr int unknown_channel = 102;
+inline constexpr int permission_denied = 103;
+inline constexpr int method_not_found = 104;
+inline constexpr int already_subscribed = 105;
+inline constexpr int limit_exceeded = 106;
+inline constexpr int bad_request = 107;
+inline constexpr int not_available = 108;
+inline constexpr int token_expired = 109;
+inline constexpr int too_many_requests = 111;
+// Close codes
+inline constexpr std::uint16_t close_invalid_token = 3500;
+inline constexpr std::uint16_t close_bad_request = 3501;
+}  // namespace codes
+
+struct SessionLimits {
+  std::size_t max_subscriptions = 128;
+  double commands_per_second = 50;
+  double command_burst = 100;
+  std::size_t max_history_limit = 1000;
+};
+
+// What every session of a process shares.
+struct RealtimeCore {
+  Hub& hub;
+  const TokenVerifier& verifier;
+  SessionLimits limits;
+  std::string version;
+  std::mutex mutex;  // guards owners and rpc
+  std::map<std::string, std::shared_ptr<ChannelOwner>> owners;
+  std::map<std::string, RpcMethod> rpc;
+
+  std::shared_ptr<ChannelOwner> owner_of(const std::string& ns);
+  std::optional<RpcMethod> rpc_method(const std::string& name);
+};
+
+class ClientSession final : public Subscriber, public std::enable_shared_from_this<ClientSession> {
+ public:
+  explicit ClientSession(RealtimeCore& core);
+
+  void attach(std::shared_ptr<http::WsConnection> connection);
+  boost::asio::awaitable<void> on_frame(std::string frame);
+  void on_close();
+
+  void deliver(const std::string& frame, bool droppable) override;
+  const std::string& client_id() const override { return client_id_; }
+  const std::string& user_id() const override { return principal_.user_id; }
+
+  // Parses a frame into commands; nullopt when any line is not a JSON object.
+  static std::optional<std::vector<boost::json::object>> parse_frame(std::string_view frame);
+
+ private:
+  // Replies are built as objects and sent serialized.
+  void reply(std::uint64_t id, const char* kind, boost::json::object result);
+  void reply_error(std::uint64_t id, int code, std::string message);
+  bool take_token();
+
+  boost::asio::awaitable<void> handle(boost::json::object cmd);
+  void on_connect(std::uint64_t id, const boost::json::object& req);
+  boost::asio::awaitable<void> on_subscribe(std::uint64_t id, boost::json::object req);
+  void on_unsubscribe(std::uint64_t id, const boost::json::object& req);
+  boost::asio::awaitable<void> on_publish(std::uint64_t id, boost::json::object req);
+  void on_presence(std::uint64_t id, const boost::json::object& req, bool stats);
+  void on_history(std::uint64_t id, const boost::json::object& req);
+  boost::asio::awaitable<void> on_rpc(std::uint64_t id, boost::json::object req);
+  void on_refresh(std::uint64_t id, const boost::json::object& req);
+  // Subscribes and, when asked, recovers, atomically with respect to publications;
+  // `send_reply` gets the subscribe result and queues the reply before any later push.
+  void subscribe_to(const std::string& channel, const SubscribeGrant& grant, const boost::json::object& req,
+                    const std::function<void(boost::json::object)>& send_reply);
+
+  RealtimeCore& core_;
+  std::shared_ptr<http::WsConnection> connection_;
+  std::string client_id_;
+  Principal principal_;
+  bool connected_ = false;
+  std::set<std::string> subscriptions_;
+  double tokens_;
+  std::chrono::steady_clock::time_point last_refill_;
+};
+
+// Valid channel names: 1..255 of [A-Za-z0-9_:#.@=-], namespace before the first ':'.
+bool valid_channel(std::string_view channel);
+std::string channel_namespace(std::string_view channel);
+
+}  // namespace tc::realtime
