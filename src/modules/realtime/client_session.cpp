@@ -103,8 +103,7 @@ void ClientSession::reply(std::uint64_t id, const char* kind, json::object resul
 }
 
 void ClientSession::reply_error(std::uint64_t id, int code, std::string message) {
-  deliver(json::serialize(json::object{{"id", id}, {"error", {{"code", code}, {"message", std::move(message)}}}}),
-          false);
+  deliver(json::serialize(json::object{{"id", id}, {"error", {{"code", code}, {"message", message}}}}), false);
 }
 
 bool ClientSession::take_token() {
