@@ -3,6 +3,9 @@
 #include "app/server.h"
 #include "build_info.h"
 #include "core/config.h"
+#include "core/log.h"
+#include "infra/store/migrations.h"
+#include "infra/store/store.h"
 
 #include <CLI/CLI.hpp>
 
@@ -53,6 +56,20 @@ int config_check(const CommonFlags& flags) {
   return 0;
 }
 
+int run_migrations(const tc::Config& config) {
+  tc::log::set_level(config.str("log.level"));
+  tc::app::ModuleManager manager;
+  tc::app::register_modules(manager);
+  tc::BlockingPool pool(1, 16);
+  tc::metrics::Registry metrics;
+  auto store = tc::infra::store::open(config, pool, metrics);
+  auto report = tc::infra::store::migrate(*store, tc::app::all_migrations(manager));
+  std::cout << "database: " << store->describe() << "\n";
+  for (const auto& line : report.applied) std::cout << "applied " << line << "\n";
+  std::cout << (report.applied.empty() ? "up to date\n" : "done\n");
+  return 0;
+}
+
 int list_modules() {
   tc::app::ModuleManager manager;
   tc::app::register_modules(manager);
@@ -95,15 +112,13 @@ int main(int argc, char** argv) {
     if (*modules) return list_modules();
     if (*check) return config_check(flags);
     if (*serve) return tc::app::serve(load_config(flags));
-    if (*migrate) {
-      auto cfg = load_config(flags);
-      (void)cfg;
-      std::cerr << "migrate: no module of this build owns tables yet\n";
-      return 0;
-    }
+    if (*migrate) return run_migrations(load_config(flags));
   } catch (const tc::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return 2;
+  } catch (const tc::Error& e) {
+    std::cerr << "tradechat: " << (e.detail().empty() ? e.title() : e.detail()) << "\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "tradechat: " << e.what() << "\n";
     return 1;

@@ -5,6 +5,8 @@
 #include "core/blocking_pool.h"
 #include "core/config.h"
 #include "core/metrics.h"
+#include "infra/store/migrations.h"
+#include "infra/store/store.h"
 #include "net/router.h"
 #include "net/websocket.h"
 
@@ -48,6 +50,7 @@ struct ModuleContext {
   BlockingPool& pool;
   http::Router& router;
   ServiceRegistry& services;
+  infra::store::Store& store;
   std::function<void(std::string path, http::WsAccept accept)> add_websocket;
   std::function<void(std::string name, ReadinessCheck check)> add_readiness;
 };
@@ -66,6 +69,8 @@ struct ModuleSpec {
   std::string description;
   std::vector<std::string> dependencies;
   std::function<std::unique_ptr<Module>()> create;
+  // Schema changes of the tables this module owns, both dialects, numbered 1, 2, 3 …
+  std::vector<infra::store::Migration> migrations{};
 };
 
 }  // namespace tc::app

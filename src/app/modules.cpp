@@ -14,3 +14,13 @@ ConfigSchema full_config_schema() {
 }
 
 }  // namespace tc::app
+
+namespace tc::app {
+
+std::vector<infra::store::Migration> all_migrations(const ModuleManager& manager) {
+  std::vector<infra::store::Migration> out;
+  for (const auto& spec : manager.specs()) out.insert(out.end(), spec.migrations.begin(), spec.migrations.end());
+  return out;
+}
+
+}  // namespace tc::app

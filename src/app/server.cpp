@@ -71,6 +71,20 @@ int serve(const Config& config) {
   register_modules(manager);
   auto order = manager.resolve(config.list("target"));
 
+  std::unique_ptr<infra::store::Store> store;
+  try {
+    store = infra::store::open(config, pool, metrics);
+    if (config.boolean("database.migrate_on_start")) {
+      auto migrate = [&] { return infra::store::migrate(*store, all_migrations(manager)); };
+      auto report = migrate();
+      for (const auto& line : report.applied) log::info("migrated", {{"migration", line}});
+    }
+  } catch (const std::exception& e) {
+    log::error("start-up failed", {{"error", e.what()}});
+    return 1;
+  }
+  log::info("store opened", {{"store", store->describe()}});
+
   http::Router router;
   Readiness readiness;
   ServiceRegistry services;
@@ -81,10 +95,12 @@ int serve(const Config& config) {
       pool,
       router,
       services,
+      *store,
       [&websockets](std::string path, http::WsAccept accept) {
         websockets.emplace_back(std::move(path), std::move(accept));
       },
       [&readiness](std::string name, ReadinessCheck check) { readiness.add(std::move(name), std::move(check)); }};
+  readiness.add("database", [&store]() { return store->health(); });
   manager.start(order, ctx);
 
   auto openapi = std::make_shared<std::string>();

@@ -1,4 +1,5 @@
 #include "app/module_manager.h"
+#include "app/tests/temp_store.h"
 
 #include <gtest/gtest.h>
 
@@ -34,11 +35,13 @@ struct Harness {
   BlockingPool pool{1, 4};
   http::Router router;
   ServiceRegistry services;
+  std::unique_ptr<infra::store::Store> store = testing::temp_store(pool, metrics);
   ModuleContext ctx{config,
                     metrics,
                     pool,
                     router,
                     services,
+                    *store,
                     [](const std::string&, const http::WsAccept&) {},
                     [](const std::string&, const ReadinessCheck&) {}};
 };

@@ -4,6 +4,7 @@
 #include "app/core_routes.h"
 #include "app/module_manager.h"
 #include "app/modules.h"
+#include "app/tests/temp_store.h"
 
 #include <gtest/gtest.h>
 
@@ -17,11 +18,13 @@ TEST(OpenApi, DescribesEveryRouteOfEveryModule) {
   http::Router router;
   ServiceRegistry services;
   Readiness readiness;
+  auto store = testing::temp_store(pool, metrics);
   ModuleContext ctx{config,
                     metrics,
                     pool,
                     router,
                     services,
+                    *store,
                     [](const std::string&, const http::WsAccept&) {},
                     [](const std::string&, const ReadinessCheck&) {}};
   ModuleManager manager;
