@@ -14,6 +14,7 @@ test("healthz, readyz and version answer", async () => {
     const body = await ready.json();
     assert.equal(body.status, "ready");
     assert.ok(body.modules.includes("gateway"));
+    assert.equal(body.checks.database, "ok");
     const version = await (await fetch(`${server.url}/api/v1/version`)).json();
     assert.match(version.version, /^\d+\.\d+\.\d+/);
   } finally {
@@ -135,4 +136,34 @@ test("SIGTERM drains: the request in flight is answered, new connections are ref
   const result = await server.stop();
   assertCleanExit(assert, result);
   assert.match(result.stderr, /"msg":"shutting down","signal":"SIGTERM"/);
+});
+
+test("readiness reports the database, and names it while PostgreSQL is down", async () => {
+  const url = process.env.TRADECHAT_TEST_DATABASE_URL;
+  assert.ok(url, "TRADECHAT_TEST_DATABASE_URL is set by scripts/test (scripts/services env)");
+  const { spawnSync } = await import("node:child_process");
+  const { repoRoot } = await import("./lib/server.mjs");
+  const services = (verb) => {
+    const r = spawnSync(`${repoRoot}/scripts/services`, [verb, "postgres"], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  const server = await startServer({ env: { TRADECHAT_DATABASE_URL: url } });
+  try {
+    let res = await fetch(`${server.url}/readyz`);
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).checks.database, "ok");
+    services("stop");
+    res = await fetch(`${server.url}/readyz`);
+    assert.equal(res.status, 503);
+    const problem = await res.json();
+    assert.match(res.headers.get("content-type"), /problem\+json/);
+    assert.notEqual(problem.checks.database, "ok");
+    assert.doesNotMatch(JSON.stringify(problem), /tradechat:tradechat@/, "no credentials in the answer");
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200, "still alive");
+  } finally {
+    services("start");
+  }
+  const res = await fetch(`${server.url}/readyz`);
+  assert.equal(res.status, 200, "ready again once PostgreSQL is back");
+  assertCleanExit(assert, await server.stop());
 });
