@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -41,12 +42,21 @@ class PostgresConnection final : public Connection {
   }
   ~PostgresConnection() override { PQfinish(conn_); }
 
-  Result execute(std::string_view sql, std::span<const Value> params) override {
-    auto started = std::chrono::steady_clock::now();
-    const std::string& name = prepare(sql);
-    std::vector<std::string> text(params.size());
-    std::vector<const char*> values(params.size());
-    std::vector<int> lengths(params.size()), formats(params.size());
+  struct Params {
+    std::vector<std::string> text;
+    std::vector<const char*> values;
+    std::vector<int> lengths, formats;
+  };
+  static Params encode(std::span<const Value> params) {
+    Params p;
+    p.text.resize(params.size());
+    p.values.resize(params.size());
+    p.lengths.resize(params.size());
+    p.formats.resize(params.size());
+    auto& text = p.text;
+    auto& values = p.values;
+    auto& lengths = p.lengths;
+    auto& formats = p.formats;
     for (std::size_t i = 0; i < params.size(); ++i) {
       std::visit(
           [&](const auto& x) {
@@ -71,8 +81,72 @@ class PostgresConnection final : public Connection {
           },
           params[i]);
     }
-    ResultGuard r{PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
-                                 formats.data(), 0)};
+    return p;
+  }
+
+  void execute_many(std::string_view sql, const std::vector<std::vector<Value>>& rows) override {
+    if (rows.empty()) return;
+    auto started = std::chrono::steady_clock::now();
+    const std::string& name = prepare(sql);
+    // Pipeline mode: every row is sent before any answer is read, so a batch costs
+    // one round trip instead of one per row.
+    if (PQenterPipelineMode(conn_) != 1) {
+      for (const auto& row : rows) execute(sql, row);
+      return;
+    }
+    bool send_failed = false;
+    std::size_t sent = 0;
+    for (const auto& row : rows) {
+      auto p = encode(row);
+      if (!PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(row.size()), p.values.data(), p.lengths.data(),
+                               p.formats.data(), 0)) {
+        send_failed = true;
+        break;
+      }
+      ++sent;
+    }
+    PQpipelineSync(conn_);
+    std::optional<Error> first_error;
+    for (std::size_t i = 0; i < sent; ++i) {
+      PGresult* r = PQgetResult(conn_);
+      if (!r) break;
+      if (!first_error) {
+        try {
+          check(r, sql);
+        } catch (const Error& e) {
+          first_error = e;
+        }
+      }
+      PQclear(r);
+      while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);  // the NULL after each query's result
+    }
+    // Up to and including the sync point.
+    for (;;) {
+      PGresult* r = PQgetResult(conn_);
+      if (!r) {
+        if (PQstatus(conn_) != CONNECTION_OK) break;
+        continue;
+      }
+      bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+      PQclear(r);
+      if (sync) break;
+    }
+    PQexitPipelineMode(conn_);
+    latency_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (send_failed || PQstatus(conn_) != CONNECTION_OK) {
+      broken_ = true;
+      errors_.inc();
+      throw errors::unavailable("store: lost the PostgreSQL connection while sending a batch");
+    }
+    if (first_error) throw *first_error;
+  }
+
+  Result execute(std::string_view sql, std::span<const Value> params) override {
+    auto started = std::chrono::steady_clock::now();
+    const std::string& name = prepare(sql);
+    auto p = encode(params);
+    ResultGuard r{PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), p.values.data(),
+                                 p.lengths.data(), p.formats.data(), 0)};
     check(r.r, sql);
     Result result;
     const int rows = PQntuples(r.r), cols = PQnfields(r.r);

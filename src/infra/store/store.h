@@ -60,6 +60,9 @@ class Connection {
   virtual ~Connection() = default;
   // Prepares (once per connection, then cached) and runs `sql` with `params`.
   virtual Result execute(std::string_view sql, std::span<const Value> params = {}) = 0;
+  // Runs one statement once per parameter row, in as few round trips as the
+  // engine allows (PostgreSQL: pipeline mode). For group commit's batches.
+  virtual void execute_many(std::string_view sql, const std::vector<std::vector<Value>>& rows) = 0;
   // Runs several statements with no parameters (migrations), in one round trip.
   virtual void execute_script(std::string_view sql) = 0;
   virtual void begin() = 0;  // a write transaction

@@ -170,6 +170,34 @@ TEST_P(StoreConformance, DuplicateKeysAreConflicts) {
   run(body);
 }
 
+TEST_P(StoreConformance, ExecuteManyWritesEveryRowOrFailsLikeOneStatement) {
+  std::vector<std::vector<Value>> rows;
+  for (std::int64_t i = 0; i < 300; ++i) rows.push_back({i, "row " + std::to_string(i)});
+  auto write = [&](Connection& c) { c.execute_many("INSERT INTO conf_log (id, body) VALUES (?1, ?2)", rows); };
+  store_->run_transaction(write);
+  auto count = [](Connection& c) { return c.execute("SELECT COUNT(*) FROM conf_log").rows[0].integer(0); };
+  EXPECT_EQ(store_->run_with_connection(count), 300);
+  // Row 150 collides: the statement fails with a conflict and the transaction rolls back.
+  std::vector<std::vector<Value>> clash;
+  for (std::int64_t i = 1000; i < 1150; ++i) clash.push_back({i, "new"});
+  clash.push_back({std::int64_t{7}, "duplicate"});
+  for (std::int64_t i = 1150; i < 1200; ++i) clash.push_back({i, "new"});
+  auto write_clash = [&](Connection& c) { c.execute_many("INSERT INTO conf_log (id, body) VALUES (?1, ?2)", clash); };
+  try {
+    store_->run_transaction(write_clash);
+    ADD_FAILURE() << "expected a conflict";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), 409);
+  }
+  EXPECT_EQ(store_->run_with_connection(count), 300);
+  // The connection is usable afterwards.
+  auto after = [](Connection& c) {
+    c.execute("INSERT INTO conf_log (id, body) VALUES (?1, ?2)", std::vector<Value>{std::int64_t{5000}, "after"});
+  };
+  store_->run_transaction(after);
+  EXPECT_EQ(store_->run_with_connection(count), 301);
+}
+
 TEST_P(StoreConformance, ConcurrentWritersThroughThePool) {
   boost::asio::io_context io;
   int done = 0;
