@@ -5,6 +5,7 @@
 #include "core/blocking_pool.h"
 #include "core/config.h"
 #include "core/metrics.h"
+#include "infra/cache/cache.h"
 #include "infra/store/migrations.h"
 #include "infra/store/store.h"
 #include "net/router.h"
@@ -51,6 +52,7 @@ struct ModuleContext {
   http::Router& router;
   ServiceRegistry& services;
   infra::store::Store& store;
+  infra::cache::Cache& cache;
   std::function<void(std::string path, http::WsAccept accept)> add_websocket;
   std::function<void(std::string name, ReadinessCheck check)> add_readiness;
 };

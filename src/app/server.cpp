@@ -72,7 +72,9 @@ int serve(const Config& config) {
   auto order = manager.resolve(config.list("target"));
 
   std::unique_ptr<infra::store::Store> store;
+  std::unique_ptr<infra::cache::Cache> cache;
   try {
+    cache = infra::cache::open(config, pool, metrics);
     store = infra::store::open(config, pool, metrics);
     if (config.boolean("database.migrate_on_start")) {
       auto migrate = [&] { return infra::store::migrate(*store, all_migrations(manager)); };
@@ -83,7 +85,7 @@ int serve(const Config& config) {
     log::error("start-up failed", {{"error", e.what()}});
     return 1;
   }
-  log::info("store opened", {{"store", store->describe()}});
+  log::info("backends opened", {{"store", store->describe()}, {"cache", cache->backend().describe()}});
 
   http::Router router;
   Readiness readiness;
@@ -96,11 +98,13 @@ int serve(const Config& config) {
       router,
       services,
       *store,
+      *cache,
       [&websockets](std::string path, http::WsAccept accept) {
         websockets.emplace_back(std::move(path), std::move(accept));
       },
       [&readiness](std::string name, ReadinessCheck check) { readiness.add(std::move(name), std::move(check)); }};
   readiness.add("database", [&store]() { return store->health(); });
+  readiness.add("cache", [&cache]() { return cache->health(); });
   manager.start(order, ctx);
 
   auto openapi = std::make_shared<std::string>();

@@ -15,6 +15,7 @@ test("healthz, readyz and version answer", async () => {
     assert.equal(body.status, "ready");
     assert.ok(body.modules.includes("gateway"));
     assert.equal(body.checks.database, "ok");
+    assert.equal(body.checks.cache, "ok");
     const version = await (await fetch(`${server.url}/api/v1/version`)).json();
     assert.match(version.version, /^\d+\.\d+\.\d+/);
   } finally {

@@ -36,12 +36,14 @@ struct Harness {
   http::Router router;
   ServiceRegistry services;
   std::unique_ptr<infra::store::Store> store = testing::temp_store(pool, metrics);
+  infra::cache::Cache cache{infra::cache::open_memory(1000), pool};
   ModuleContext ctx{config,
                     metrics,
                     pool,
                     router,
                     services,
                     *store,
+                    cache,
                     [](const std::string&, const http::WsAccept&) {},
                     [](const std::string&, const ReadinessCheck&) {}};
 };

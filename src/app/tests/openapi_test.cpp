@@ -19,12 +19,14 @@ TEST(OpenApi, DescribesEveryRouteOfEveryModule) {
   ServiceRegistry services;
   Readiness readiness;
   auto store = testing::temp_store(pool, metrics);
+  infra::cache::Cache cache(infra::cache::open_memory(1000), pool);
   ModuleContext ctx{config,
                     metrics,
                     pool,
                     router,
                     services,
                     *store,
+                    cache,
                     [](const std::string&, const http::WsAccept&) {},
                     [](const std::string&, const ReadinessCheck&) {}};
   ModuleManager manager;
