@@ -5,6 +5,7 @@
 #include "core/blocking_pool.h"
 #include "core/config.h"
 #include "core/metrics.h"
+#include "infra/bus/bus.h"
 #include "infra/cache/cache.h"
 #include "infra/store/migrations.h"
 #include "infra/store/store.h"
@@ -53,6 +54,7 @@ struct ModuleContext {
   ServiceRegistry& services;
   infra::store::Store& store;
   infra::cache::Cache& cache;
+  infra::bus::Bus& bus;
   std::function<void(std::string path, http::WsAccept accept)> add_websocket;
   std::function<void(std::string name, ReadinessCheck check)> add_readiness;
 };

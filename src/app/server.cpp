@@ -73,8 +73,10 @@ int serve(const Config& config) {
 
   std::unique_ptr<infra::store::Store> store;
   std::unique_ptr<infra::cache::Cache> cache;
+  std::unique_ptr<infra::bus::Bus> bus;
   try {
     cache = infra::cache::open(config, pool, metrics);
+    bus = infra::bus::open(config, metrics);
     store = infra::store::open(config, pool, metrics);
     if (config.boolean("database.migrate_on_start")) {
       auto migrate = [&] { return infra::store::migrate(*store, all_migrations(manager)); };
@@ -85,7 +87,8 @@ int serve(const Config& config) {
     log::error("start-up failed", {{"error", e.what()}});
     return 1;
   }
-  log::info("backends opened", {{"store", store->describe()}, {"cache", cache->backend().describe()}});
+  log::info("backends opened",
+            {{"store", store->describe()}, {"cache", cache->backend().describe()}, {"bus", bus->describe()}});
 
   http::Router router;
   Readiness readiness;
@@ -99,12 +102,22 @@ int serve(const Config& config) {
       services,
       *store,
       *cache,
+      *bus,
       [&websockets](std::string path, http::WsAccept accept) {
         websockets.emplace_back(std::move(path), std::move(accept));
       },
       [&readiness](std::string name, ReadinessCheck check) { readiness.add(std::move(name), std::move(check)); }};
   readiness.add("database", [&store]() { return store->health(); });
   readiness.add("cache", [&cache]() { return cache->health(); });
+  readiness.add("bus", [&bus, &pool]() -> boost::asio::awaitable<std::optional<std::string>> {
+    try {
+      auto ping = [&bus] { bus->ping(); };
+      co_await pool.run(std::move(ping));
+    } catch (const std::exception& e) {
+      co_return std::string(e.what());
+    }
+    co_return std::nullopt;
+  });
   manager.start(order, ctx);
 
   auto openapi = std::make_shared<std::string>();

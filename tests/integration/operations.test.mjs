@@ -16,6 +16,7 @@ test("healthz, readyz and version answer", async () => {
     assert.ok(body.modules.includes("gateway"));
     assert.equal(body.checks.database, "ok");
     assert.equal(body.checks.cache, "ok");
+    assert.equal(body.checks.bus, "ok");
     const version = await (await fetch(`${server.url}/api/v1/version`)).json();
     assert.match(version.version, /^\d+\.\d+\.\d+/);
   } finally {
@@ -139,7 +140,7 @@ test("SIGTERM drains: the request in flight is answered, new connections are ref
   assert.match(result.stderr, /"msg":"shutting down","signal":"SIGTERM"/);
 });
 
-test("readiness reports the database, and names it while PostgreSQL is down", async () => {
+test("on PostgreSQL, Redis and NATS: readiness reports each, and names the database while it is down", async () => {
   const url = process.env.TRADECHAT_TEST_DATABASE_URL;
   assert.ok(url, "TRADECHAT_TEST_DATABASE_URL is set by scripts/test (scripts/services env)");
   const { spawnSync } = await import("node:child_process");
@@ -148,11 +149,20 @@ test("readiness reports the database, and names it while PostgreSQL is down", as
     const r = spawnSync(`${repoRoot}/scripts/services`, [verb, "postgres"], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
   };
-  const server = await startServer({ env: { TRADECHAT_DATABASE_URL: url } });
+  // The distributed column: PostgreSQL, Redis and NATS together.
+  const server = await startServer({
+    env: {
+      TRADECHAT_DATABASE_URL: url,
+      TRADECHAT_REDIS_URL: process.env.TRADECHAT_TEST_REDIS_URL,
+      TRADECHAT_NATS_URL: process.env.TRADECHAT_TEST_NATS_URL,
+    },
+  });
   try {
     let res = await fetch(`${server.url}/readyz`);
     assert.equal(res.status, 200);
-    assert.equal((await res.json()).checks.database, "ok");
+    const ready = await res.json();
+    assert.deepEqual(ready.checks, { database: "ok", cache: "ok", bus: "ok" });
+    assert.match(server.stderr, /"store":"postgres:postgres:\/\/tradechat:\*\*\*\*@/, "engines logged, password masked");
     services("stop");
     res = await fetch(`${server.url}/readyz`);
     assert.equal(res.status, 503);

@@ -37,6 +37,7 @@ struct Harness {
   ServiceRegistry services;
   std::unique_ptr<infra::store::Store> store = testing::temp_store(pool, metrics);
   infra::cache::Cache cache{infra::cache::open_memory(1000), pool};
+  std::unique_ptr<infra::bus::Bus> bus = infra::bus::open_memory(metrics);
   ModuleContext ctx{config,
                     metrics,
                     pool,
@@ -44,6 +45,7 @@ struct Harness {
                     services,
                     *store,
                     cache,
+                    *bus,
                     [](const std::string&, const http::WsAccept&) {},
                     [](const std::string&, const ReadinessCheck&) {}};
 };

@@ -20,6 +20,7 @@ TEST(OpenApi, DescribesEveryRouteOfEveryModule) {
   Readiness readiness;
   auto store = testing::temp_store(pool, metrics);
   infra::cache::Cache cache(infra::cache::open_memory(1000), pool);
+  auto bus = infra::bus::open_memory(metrics);
   ModuleContext ctx{config,
                     metrics,
                     pool,
@@ -27,6 +28,7 @@ TEST(OpenApi, DescribesEveryRouteOfEveryModule) {
                     services,
                     *store,
                     cache,
+                    *bus,
                     [](const std::string&, const http::WsAccept&) {},
                     [](const std::string&, const ReadinessCheck&) {}};
   ModuleManager manager;

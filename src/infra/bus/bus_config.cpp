@@ -1,4 +1,4 @@
-// Configuration keys of the bus backend.
+// Configuration keys of the bus (none beyond nats.url yet).
 #include "infra/infra_config.h"
 
 namespace tc::infra::bus {
