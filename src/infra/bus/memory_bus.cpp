@@ -47,7 +47,10 @@ class MemoryBus final : public Bus, public std::enable_shared_from_this<MemoryBu
       : published_(metrics.counter("tradechat_bus_published_total", "Messages published", {{"engine", "memory"}})),
         redelivered_(metrics.counter("tradechat_bus_redeliveries_total", "Durable messages delivered again",
                                      {{"engine", "memory"}})),
-        dispatcher_([this] { dispatch(); }) {}
+        dispatcher_([this] { dispatch(); }) {
+    metrics.gauge_fn("tradechat_bus_consumer_lag", "Durable messages not yet acknowledged, over all consumer groups",
+                     {{"engine", "memory"}}, [this] { return static_cast<double>(lag()); });
+  }
   ~MemoryBus() override {
     {
       std::lock_guard lock(mutex_);
@@ -100,6 +103,17 @@ class MemoryBus final : public Bus, public std::enable_shared_from_this<MemoryBu
 
   void ping() override {}
   std::string describe() const override { return "in-process"; }
+
+  std::size_t lag() {
+    std::lock_guard lock(mutex_);
+    std::size_t n = 0;
+    for (const auto& [name, s] : streams_) {
+      for (const auto& [gname, g] : s.groups) {
+        n += g.pending.size() + (s.first_seq + s.messages.size() - std::max(g.next, s.first_seq));
+      }
+    }
+    return n;
+  }
 
   void settle(const std::string& stream, const std::string& group, std::uint64_t seq, bool ack) {
     std::lock_guard lock(mutex_);

@@ -49,7 +49,7 @@ class NatsSubscription final : public Subscription {
 
 class NatsDelivery final : public Delivery {
  public:
-  explicit NatsDelivery(natsMsg* msg) : msg_(msg) {
+  NatsDelivery(natsMsg* msg, std::atomic<std::int64_t>& lag) : msg_(msg) {
     message_.subject = natsMsg_GetSubject(msg);
     message_.payload.assign(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
     const char* id = nullptr;
@@ -57,6 +57,7 @@ class NatsDelivery final : public Delivery {
     jsMsgMetaData* meta = nullptr;
     if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
       message_.delivery = meta->NumDelivered;
+      lag.store(static_cast<std::int64_t>(meta->NumPending));  // messages behind this one
       jsMsgMetaData_Destroy(meta);
     }
   }
@@ -73,8 +74,8 @@ class NatsDelivery final : public Delivery {
 // A durable pull consumer: one thread fetches batches and hands each message over.
 class NatsConsumer final : public Subscription {
  public:
-  NatsConsumer(natsSubscription* sub, DurableHandler handler)
-      : sub_(sub), handler_(std::move(handler)), thread_([this] { run(); }) {}
+  NatsConsumer(natsSubscription* sub, DurableHandler handler, std::shared_ptr<std::atomic<std::int64_t>> lag)
+      : sub_(sub), handler_(std::move(handler)), lag_(std::move(lag)), thread_([this] { run(); }) {}
   ~NatsConsumer() override {
     stop_ = true;
     thread_.join();
@@ -96,7 +97,7 @@ class NatsConsumer final : public Subscription {
         natsMsg* m = list.Msgs[i];
         list.Msgs[i] = nullptr;  // ownership moves to the Delivery
         try {
-          handler_(std::make_unique<NatsDelivery>(m));
+          handler_(std::make_unique<NatsDelivery>(m, *lag_));
         } catch (const std::exception& e) {
           log::error("bus consumer failed", {{"error", e.what()}});
         }
@@ -107,6 +108,7 @@ class NatsConsumer final : public Subscription {
 
   natsSubscription* sub_;
   DurableHandler handler_;
+  std::shared_ptr<std::atomic<std::int64_t>> lag_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
@@ -115,6 +117,7 @@ class NatsBus final : public Bus {
  public:
   NatsBus(std::string url, metrics::Registry& metrics)
       : url_(std::move(url)),
+        metrics_(metrics),
         published_(metrics.counter("tradechat_bus_published_total", "Messages published", {{"engine", "nats"}})),
         errors_(metrics.counter("tradechat_bus_errors_total", "Bus operations that failed", {{"engine", "nats"}})) {
     natsOptions* opts = nullptr;
@@ -209,7 +212,11 @@ class NatsBus final : public Bus {
     jsErrCode jerr{};
     natsStatus s = js_PullSubscribe(&sub, js_, c.subject.c_str(), group.c_str(), nullptr, &so, &jerr);
     if (s != NATS_OK) fail("joining consumer group " + group + " of " + stream, s, jerr);
-    return std::make_unique<NatsConsumer>(sub, std::move(handler));
+    auto lag = std::make_shared<std::atomic<std::int64_t>>(0);
+    metrics_.gauge_fn("tradechat_bus_consumer_lag", "Messages in the stream not yet delivered to the consumer group",
+                      {{"engine", "nats"}, {"stream", stream}, {"group", group}},
+                      [lag] { return static_cast<double>(lag->load()); });
+    return std::make_unique<NatsConsumer>(sub, std::move(handler), lag);
   }
 
   void ping() override {
@@ -224,6 +231,7 @@ class NatsBus final : public Bus {
   jsCtx* js_ = nullptr;
   std::mutex mutex_;
   std::map<std::string, StreamConfig> streams_;
+  metrics::Registry& metrics_;
   metrics::Counter& published_;
   metrics::Counter& errors_;
 };

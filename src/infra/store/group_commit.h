@@ -86,7 +86,7 @@ class GroupCommitter {
     std::shared_ptr<Waiter> waiter;
   };
 
-  static void finish(const std::shared_ptr<Waiter>& w, std::exception_ptr error) {
+  static void finish(const std::shared_ptr<Waiter>& w, const std::exception_ptr& error) {
     // Resolved on the waiter's own executor, so `done` is never read concurrently.
     boost::asio::post(w->timer.get_executor(), [w, error] {
       w->error = error;

@@ -4,7 +4,8 @@ namespace tc::infra::bus::testing {
 namespace {
 
 INSTANTIATE_TEST_SUITE_P(Memory, BusConformance,
-                         ::testing::Values(Factory([](metrics::Registry& m) { return open_memory(m); })));
+                         ::testing::Values(Factory([](metrics::Registry& m) { return open_memory(m); })),
+                         [](const auto&) { return std::string("engine"); });
 
 TEST(SubjectMatching, FollowsNatsRules) {
   EXPECT_TRUE(subject_matches("a.b", "a.b"));

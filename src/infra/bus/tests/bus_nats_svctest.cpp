@@ -14,7 +14,8 @@ std::string nats_url() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Nats, BusConformance,
-                         ::testing::Values(Factory([](metrics::Registry& m) { return open_nats(nats_url(), m); })));
+                         ::testing::Values(Factory([](metrics::Registry& m) { return open_nats(nats_url(), m); })),
+                         [](const auto&) { return std::string("engine"); });
 
 std::string repo_root() {
   if (const char* r = std::getenv("TC_SOURCE_DIR")) return r;

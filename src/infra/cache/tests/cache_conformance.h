@@ -54,6 +54,7 @@ TEST_P(CacheConformance, ValuesAreBinarySafe) {
 
 TEST_P(CacheConformance, CountersAreAtomicUnderConcurrency) {
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 100; ++i) cache_->incr(key("counter"), 1, Millis(60000));

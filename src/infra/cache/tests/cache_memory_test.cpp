@@ -4,7 +4,8 @@ namespace tc::infra::cache::testing {
 namespace {
 
 INSTANTIATE_TEST_SUITE_P(Memory, CacheConformance,
-                         ::testing::Values(Factory([](metrics::Registry&) { return open_memory(10000); })));
+                         ::testing::Values(Factory([](metrics::Registry&) { return open_memory(10000); })),
+                         [](const auto&) { return std::string("engine"); });
 
 TEST(MemoryCache, EvictsWhenFull) {
   auto c = open_memory(100);

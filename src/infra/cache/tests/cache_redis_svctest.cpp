@@ -12,9 +12,9 @@ std::string redis_url() {
   return url;
 }
 
-INSTANTIATE_TEST_SUITE_P(Redis, CacheConformance, ::testing::Values(Factory([](metrics::Registry& m) {
-                           return open_redis(redis_url(), 4, m);
-                         })));
+INSTANTIATE_TEST_SUITE_P(Redis, CacheConformance,
+                         ::testing::Values(Factory([](metrics::Registry& m) { return open_redis(redis_url(), 4, m); })),
+                         [](const auto&) { return std::string("engine"); });
 
 std::string repo_root() {
   if (const char* r = std::getenv("TC_SOURCE_DIR")) return r;

@@ -64,13 +64,16 @@ class StoreConformance : public ::testing::TestWithParam<Factory> {
   std::unique_ptr<Store> store_;
 };
 
-boost::asio::awaitable<void> insert_item(Store* s, std::int64_t id, std::string name) {
+inline boost::asio::awaitable<void> insert_item(Store* s, std::int64_t id, std::string name) {
   std::vector<Value> params{id, std::move(name)};
   co_await s->execute("INSERT INTO conf_items (id, name) VALUES (?1, ?2)", std::move(params));
 }
 
 TEST_P(StoreConformance, TypedValuesRoundTrip) {
-  const std::string bytes("\x00\x01\xff\xfe zero\x00byte", 14);
+  const std::string bytes(
+      "\x00\x01\xff\xfe zero\x00"
+      "byte",
+      14);
   auto body = [&]() -> boost::asio::awaitable<void> {
     const std::string insert =
         "INSERT INTO conf_items (id, name, qty, price, flag, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -216,7 +219,7 @@ TEST_P(StoreConformance, ConcurrentWritersThroughThePool) {
   EXPECT_EQ(store_->run_with_connection(count), 200);
 }
 
-std::vector<Migration> conf_migrations() {
+inline std::vector<Migration> conf_migrations() {
   return {{"conf", 1, "create", "CREATE TABLE conf_migrated (id INTEGER PRIMARY KEY, v TEXT)",
            "CREATE TABLE conf_migrated (id BIGINT PRIMARY KEY, v TEXT)"},
           {"conf", 2, "add column", "ALTER TABLE conf_migrated ADD COLUMN w TEXT",

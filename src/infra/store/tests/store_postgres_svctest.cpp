@@ -18,7 +18,8 @@ std::unique_ptr<Store> postgres(BlockingPool& pool, metrics::Registry& metrics) 
   return open_postgres({.url = database_url(), .pool_size = 4}, pool, metrics);
 }
 
-INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformance, ::testing::Values(Factory(postgres)));
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformance, ::testing::Values(Factory(postgres)),
+                         [](const auto&) { return std::string("engine"); });
 
 TEST(PostgresStore, UnreachableServerFailsWithAClearErrorAndNoPassword) {
   BlockingPool pool(1, 4);

@@ -17,7 +17,8 @@ std::unique_ptr<Store> sqlite_in_temp(BlockingPool& pool, metrics::Registry& met
   return open_sqlite({.file = dir / "tradechat.db", .pool_size = 4}, pool, metrics);
 }
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance, ::testing::Values(Factory(sqlite_in_temp)));
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance, ::testing::Values(Factory(sqlite_in_temp)),
+                         [](const auto&) { return std::string("engine"); });
 
 TEST(PostgresPlaceholders, TranslatesOutsideQuotesOnly) {
   EXPECT_EQ(to_postgres_placeholders("SELECT ?1, ?2 WHERE a = '?3' AND \"?4\" = ?10"),
