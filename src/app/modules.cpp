@@ -1,15 +1,23 @@
 #include "app/modules.h"
 
 #include "infra/infra_config.h"
+#include "modules/auth/auth_module.h"
 #include "modules/gateway/gateway.h"
+#include "modules/realtime/realtime_module.h"
 
 namespace tc::app {
 
-void register_modules(ModuleManager& manager) { manager.add(modules::gateway::spec()); }
+void register_modules(ModuleManager& manager) {
+  manager.add(modules::gateway::spec());
+  manager.add(auth::spec());
+  manager.add(realtime::spec());
+}
 
 ConfigSchema full_config_schema() {
   auto schema = core_config_schema();
   infra::add_config_keys(schema);
+  auth::add_config_keys(schema);
+  realtime::add_config_keys(schema);
   return schema;
 }
 

@@ -13,7 +13,13 @@ Response problem_response(const Error& error, std::string_view instance, std::st
   if (!instance.empty()) doc["instance"] = instance;
   if (!request_id.empty()) doc["request_id"] = request_id;
   for (const auto& kv : error.extra()) doc[kv.key()] = kv.value();
-  return Response::text(boost::json::serialize(doc), "application/problem+json", error.status());
+  auto res = Response::text(boost::json::serialize(doc), "application/problem+json", error.status());
+  // Extensions that HTTP clients also expect as headers.
+  if (const auto* retry = error.extra().if_contains("retry_after"); retry && retry->is_int64()) {
+    res.set_header("Retry-After", std::to_string(retry->as_int64()));
+  }
+  if (error.status() == 401) res.set_header("WWW-Authenticate", "Bearer");
+  return res;
 }
 
 }  // namespace tc::http

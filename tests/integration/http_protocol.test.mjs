@@ -134,11 +134,13 @@ test("CORS: the configured origin is allowed, others are not", async () => {
   assert.match(res.headers.get("access-control-allow-headers"), /Authorization/);
 });
 
-test("the WebSocket endpoint refuses upgrades while no realtime module runs", async () => {
+test("the WebSocket endpoint refuses upgrades when the realtime module does not run in this process", async () => {
+  const edge = await startServer({ args: ["--target", "gateway"] });
   const req =
     "GET /connection/websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-  const [res] = parseResponses((await rawRequest(server.port, req)).data);
+  const [res] = parseResponses((await rawRequest(edge.port, req)).data);
   const body = assertProblem(assert, res, 503);
   assert.match(body.detail, /realtime module/);
+  assertCleanExit(assert, await edge.stop());
 });

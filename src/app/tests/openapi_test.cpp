@@ -33,6 +33,7 @@ TEST(OpenApi, DescribesEveryRouteOfEveryModule) {
                     [](const std::string&, const ReadinessCheck&) {}};
   ModuleManager manager;
   register_modules(manager);
+  infra::store::migrate(*store, all_migrations(manager));
   manager.start(manager.resolve({"all"}), ctx);
   add_core_routes(router, metrics, readiness, std::make_shared<std::string>(), manager.running());
   auto doc = build_openapi(router, "test");

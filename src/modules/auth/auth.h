@@ -1,0 +1,30 @@
+// The auth module's interface to other modules: who is calling. Route handlers of
+// other modules call `Authenticator::require` on each request; the realtime module
+// verifies connection tokens with the same keys.
+#pragma once
+
+#include "modules/auth/jwt.h"
+#include "net/http.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tc::auth {
+
+struct Principal {
+  std::string user_id;
+  std::string session_id;
+  std::string role;
+};
+
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  // The caller of a request with a valid bearer token; throws a 401 problem otherwise.
+  virtual Principal require(const http::Request& req) const = 0;
+  // Verifies an access token; nullopt with `expired` set when it only expired.
+  virtual std::optional<Principal> verify(std::string_view token, bool* expired, std::int64_t* expires_at) const = 0;
+};
+
+}  // namespace tc::auth

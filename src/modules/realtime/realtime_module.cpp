@@ -1,0 +1,115 @@
+#include "modules/realtime/realtime_module.h"
+
+#include "build_info.h"
+#include "core/errors.h"
+#include "modules/auth/auth.h"
+#include "modules/gateway/gateway.h"
+#include "modules/realtime/client_session.h"
+
+#include <boost/json/serialize.hpp>
+
+namespace tc::realtime {
+namespace {
+
+// Connection tokens are the auth module's access tokens.
+class AccessTokenVerifier final : public TokenVerifier {
+ public:
+  explicit AccessTokenVerifier(const auth::Authenticator& auth) : auth_(auth) {}
+  Result verify(std::string_view token) const override {
+    Result r;
+    auto who = auth_.verify(token, &r.expired, &r.expires_at_s);
+    if (who) r.principal = Principal{who->user_id, who->session_id, who->role};
+    return r;
+  }
+
+ private:
+  const auth::Authenticator& auth_;
+};
+
+// The per-connection handler the server drives; the session itself is shared with
+// the hub, which holds it while it is subscribed.
+class SessionHandler final : public http::WsHandler {
+ public:
+  explicit SessionHandler(RealtimeCore& core) : session_(std::make_shared<ClientSession>(core)) {}
+  void on_open(std::shared_ptr<http::WsConnection> connection) override { session_->attach(std::move(connection)); }
+  boost::asio::awaitable<void> on_message(std::string message) override {
+    co_await session_->on_frame(std::move(message));
+  }
+  void on_close(std::uint16_t) override { session_->on_close(); }
+
+ private:
+  std::shared_ptr<ClientSession> session_;
+};
+
+class RealtimeModule final : public app::Module, public modules::gateway::RealtimeEndpoint, public Realtime {
+ public:
+  void start(app::ModuleContext& ctx) override {
+    auto* auth = ctx.services.find<auth::Authenticator>();
+    if (!auth) throw std::logic_error("realtime needs the auth module");
+    verifier_ = std::make_unique<AccessTokenVerifier>(*auth);
+    hub_ = std::make_unique<Hub>(HubOptions{
+        .history_size = static_cast<std::size_t>(ctx.config.integer("realtime.history_size")), .max_recover = 1000});
+    core_ = std::make_unique<RealtimeCore>(
+        *hub_, *verifier_,
+        SessionLimits{.max_subscriptions = static_cast<std::size_t>(ctx.config.integer("realtime.max_subscriptions")),
+                      .commands_per_second = static_cast<double>(ctx.config.integer("realtime.commands_per_second")),
+                      .command_burst = static_cast<double>(ctx.config.integer("realtime.commands_per_second")) * 2,
+                      .max_history_limit = 1000},
+        std::string("tradechat ") + build::version);
+    ctx.services.provide<modules::gateway::RealtimeEndpoint>(this);
+    ctx.services.provide<Realtime>(this);
+  }
+
+  std::unique_ptr<http::WsHandler> accept(const http::Request&) override {
+    return std::make_unique<SessionHandler>(*core_);
+  }
+  void register_namespace(std::string name, std::shared_ptr<ChannelOwner> owner) override {
+    std::lock_guard lock(core_->mutex);
+    core_->owners[std::move(name)] = std::move(owner);
+  }
+  void register_rpc(std::string method, RpcMethod fn) override {
+    std::lock_guard lock(core_->mutex);
+    core_->rpc[std::move(method)] = std::move(fn);
+  }
+  std::uint64_t publish(const std::string& channel, const boost::json::value& data) override {
+    return hub_->publish(channel, data, std::nullopt);
+  }
+
+ private:
+  std::unique_ptr<AccessTokenVerifier> verifier_;
+  std::unique_ptr<Hub> hub_;
+  std::unique_ptr<RealtimeCore> core_;
+};
+
+}  // namespace
+
+void add_config_keys(ConfigSchema& schema) {
+  using K = ConfigKind;
+  schema.add({.key = "realtime.history_size",
+              .kind = K::integer,
+              .default_value = "100",
+              .help = "publications kept per channel with history (for recovery)",
+              .min = 1,
+              .max = 100000});
+  schema.add({.key = "realtime.max_subscriptions",
+              .kind = K::integer,
+              .default_value = "128",
+              .help = "channels one connection may subscribe to",
+              .min = 1,
+              .max = 100000});
+  schema.add({.key = "realtime.commands_per_second",
+              .kind = K::integer,
+              .default_value = "50",
+              .help = "commands a connection may send per second (bursts of twice that)",
+              .min = 1,
+              .max = 100000});
+}
+
+app::ModuleSpec spec() {
+  return {.name = "realtime",
+          .description = "Centrifugo client protocol on /connection/websocket, channels, history, presence",
+          .dependencies = {"gateway", "auth"},
+          .create = [] { return std::make_unique<RealtimeModule>(); }};
+}
+
+}  // namespace tc::realtime
