@@ -42,43 +42,34 @@ std::string range_text(const ConfigKey& def, const char* unit) {
   return {};
 }
 
-std::int64_t parse_duration_ms(const ConfigKey& def, const std::string& text) {
-  static const std::pair<const char*, std::int64_t> units[] = {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}};
-  const std::string allowed = "expected a duration such as 250ms, 30s, 5m or 1h" + range_text(def, "ms");
+using UnitTable = std::initializer_list<std::pair<const char*, std::int64_t>>;
+
+// "<digits><unit>" scaled by the unit's multiplier and checked against the key's range.
+std::int64_t parse_scaled(const ConfigKey& def, const std::string& text, UnitTable units, const std::string& allowed) {
   std::size_t digits = 0;
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
   std::int64_t n = 0;
   if (digits == 0 || !parse_int(std::string_view(text).substr(0, digits), n)) fail(def, text, allowed);
-  std::string unit = text.substr(digits);
+  const std::string unit = text.substr(digits);
   for (const auto& [name, mult] : units) {
-    if (unit == name) {
-      if (n > std::numeric_limits<std::int64_t>::max() / mult) fail(def, text, allowed);
-      std::int64_t ms = n * mult;
-      if (ms < def.min || ms > def.max) fail(def, text, allowed);
-      return ms;
-    }
+    if (unit != name) continue;
+    if (n > std::numeric_limits<std::int64_t>::max() / mult) fail(def, text, allowed);
+    const std::int64_t value = n * mult;
+    if (value < def.min || value > def.max) fail(def, text, allowed);
+    return value;
   }
   fail(def, text, allowed);
 }
 
+std::int64_t parse_duration_ms(const ConfigKey& def, const std::string& text) {
+  return parse_scaled(def, text, {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}},
+                      "expected a duration such as 250ms, 30s, 5m or 1h" + range_text(def, "ms"));
+}
+
 std::int64_t parse_size(const ConfigKey& def, const std::string& text) {
-  static const std::pair<const char*, std::int64_t> units[] = {
-      {"", 1}, {"B", 1}, {"KiB", 1024}, {"MiB", 1024 * 1024}, {"GiB", 1024LL * 1024 * 1024}};
-  const std::string allowed = "expected a size such as 4096, 64KiB, 1MiB or 1GiB" + range_text(def, " bytes");
-  std::size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
-  std::int64_t n = 0;
-  if (digits == 0 || !parse_int(std::string_view(text).substr(0, digits), n)) fail(def, text, allowed);
-  std::string unit = text.substr(digits);
-  for (const auto& [name, mult] : units) {
-    if (unit == name) {
-      if (n > std::numeric_limits<std::int64_t>::max() / mult) fail(def, text, allowed);
-      std::int64_t bytes = n * mult;
-      if (bytes < def.min || bytes > def.max) fail(def, text, allowed);
-      return bytes;
-    }
-  }
-  fail(def, text, allowed);
+  return parse_scaled(def, text,
+                      {{"", 1}, {"B", 1}, {"KiB", 1024}, {"MiB", 1024 * 1024}, {"GiB", 1024LL * 1024 * 1024}},
+                      "expected a size such as 4096, 64KiB, 1MiB or 1GiB" + range_text(def, " bytes"));
 }
 
 void check_address(const ConfigKey& def, const std::string& text) {

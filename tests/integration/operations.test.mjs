@@ -149,6 +149,9 @@ test("on PostgreSQL, Redis and NATS: readiness reports each, and names the datab
     const r = spawnSync(`${repoRoot}/scripts/services`, [verb, "postgres"], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
   };
+  // A clean schema: the service tests share this database and drop their own tables.
+  const reset = spawnSync("psql", [url, "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public"], { encoding: "utf8" });
+  assert.equal(reset.status, 0, reset.stderr);
   // The distributed column: PostgreSQL, Redis and NATS together.
   const server = await startServer({
     env: {

@@ -1,5 +1,6 @@
 #include "core/errors.h"
 #include "infra/bus/tests/bus_conformance.h"
+#include "infra/testing/services.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -17,13 +18,6 @@ INSTANTIATE_TEST_SUITE_P(Nats, BusConformance,
                          ::testing::Values(Factory([](metrics::Registry& m) { return open_nats(nats_url(), m); })),
                          [](const auto&) { return std::string("engine"); });
 
-std::string repo_root() {
-  if (const char* r = std::getenv("TC_SOURCE_DIR")) return r;
-  auto p = std::filesystem::current_path();
-  while (!std::filesystem::exists(p / "CMakePresets.json") && p != p.parent_path()) p = p.parent_path();
-  return p.string();
-}
-
 TEST(NatsOutage, DurablePublishesFailClearlyWhileDownAndNothingAcknowledgedIsLost) {
   metrics::Registry metrics;
   auto bus = open_nats(nats_url(), metrics);
@@ -35,7 +29,7 @@ TEST(NatsOutage, DurablePublishesFailClearlyWhileDownAndNothingAcknowledgedIsLos
     acked.insert(id);
   };
   for (int i = 0; i < 20; ++i) put("before-" + std::to_string(i));
-  ASSERT_EQ(std::system((repo_root() + "/scripts/services stop nats").c_str()), 0);
+  ASSERT_EQ(infra::testing::run_services("stop", "nats"), 0);
   int refused = 0;
   for (int i = 0; i < 3; ++i) {
     try {
@@ -46,7 +40,7 @@ TEST(NatsOutage, DurablePublishesFailClearlyWhileDownAndNothingAcknowledgedIsLos
     }
   }
   EXPECT_EQ(refused, 3);
-  ASSERT_EQ(std::system((repo_root() + "/scripts/services start nats").c_str()), 0);
+  ASSERT_EQ(infra::testing::run_services("start", "nats"), 0);
   // libnats reconnects by itself; give it a moment.
   for (int i = 0; i < 50; ++i) {
     try {

@@ -1,4 +1,5 @@
 #include "infra/cache/tests/cache_conformance.h"
+#include "infra/testing/services.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -16,18 +17,11 @@ INSTANTIATE_TEST_SUITE_P(Redis, CacheConformance,
                          ::testing::Values(Factory([](metrics::Registry& m) { return open_redis(redis_url(), 4, m); })),
                          [](const auto&) { return std::string("engine"); });
 
-std::string repo_root() {
-  if (const char* r = std::getenv("TC_SOURCE_DIR")) return r;
-  auto p = std::filesystem::current_path();
-  while (!std::filesystem::exists(p / "CMakePresets.json") && p != p.parent_path()) p = p.parent_path();
-  return p.string();
-}
-
 TEST(RedisOutage, FailsClearlyWhileDownAndRecovers) {
   metrics::Registry metrics;
   auto cache = open_redis(redis_url(), 2, metrics);
   cache->set("outage:before", "kept", Millis(0));
-  ASSERT_EQ(std::system((repo_root() + "/scripts/services stop redis").c_str()), 0);
+  ASSERT_EQ(infra::testing::run_services("stop", "redis"), 0);
   try {
     cache->get("outage:before");
     ADD_FAILURE() << "expected an error while Redis is down";
@@ -35,7 +29,7 @@ TEST(RedisOutage, FailsClearlyWhileDownAndRecovers) {
     EXPECT_EQ(e.status(), 503);
     EXPECT_NE(std::string(e.what()).find("Redis"), std::string::npos) << e.what();
   }
-  ASSERT_EQ(std::system((repo_root() + "/scripts/services start redis").c_str()), 0);
+  ASSERT_EQ(infra::testing::run_services("start", "redis"), 0);
   EXPECT_TRUE(cache->rate_limit("outage:rl", 3, Millis(1000)).allowed) << "works again after the restart";
   cache->set("outage:after", "ok", Millis(0));
   EXPECT_EQ(cache->get("outage:after"), "ok");

@@ -2,6 +2,7 @@
 // the outage, work again once it is back, and nothing acknowledged is lost.
 #include "core/errors.h"
 #include "infra/store/postgres_store.h"
+#include "infra/testing/services.h"
 
 #include <gtest/gtest.h>
 
@@ -11,17 +12,7 @@
 namespace tc::infra::store {
 namespace {
 
-std::string repo_root() {
-  if (const char* r = std::getenv("TC_SOURCE_DIR")) return r;
-  auto p = std::filesystem::current_path();
-  while (!p.empty() && !std::filesystem::exists(p / "CMakePresets.json") && p != p.parent_path()) p = p.parent_path();
-  return p.string();
-}
-
-void services(const std::string& verb) {
-  std::string cmd = repo_root() + "/scripts/services " + verb + " postgres >/dev/null";
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-}
+void services(const std::string& verb) { ASSERT_EQ(testing::run_services(verb, "postgres"), 0) << verb; }
 
 TEST(PostgresOutage, FailsClearlyDuringTheOutageAndRecoversWithoutLosingAcknowledgedWrites) {
   const char* url = std::getenv("TRADECHAT_TEST_DATABASE_URL");
