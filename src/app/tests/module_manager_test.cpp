@@ -1,5 +1,5 @@
 #include "app/module_manager.h"
-#include "app/tests/temp_store.h"
+#include "app/tests/test_context.h"
 
 #include <gtest/gtest.h>
 
@@ -29,26 +29,7 @@ ModuleSpec spec(const std::string& name, std::vector<std::string> deps, Journal*
   return {name, name + " module", std::move(deps), [=] { return std::make_unique<Recording>(name, j, fail); }};
 }
 
-struct Harness {
-  Config config = Config::load(core_config_schema(), "", {}, {});
-  metrics::Registry metrics;
-  BlockingPool pool{1, 4};
-  http::Router router;
-  ServiceRegistry services;
-  std::unique_ptr<infra::store::Store> store = testing::temp_store(pool, metrics);
-  infra::cache::Cache cache{infra::cache::open_memory(1000), pool};
-  std::unique_ptr<infra::bus::Bus> bus = infra::bus::open_memory(metrics);
-  ModuleContext ctx{config,
-                    metrics,
-                    pool,
-                    router,
-                    services,
-                    *store,
-                    cache,
-                    *bus,
-                    [](const std::string&, const http::WsAccept&) {},
-                    [](const std::string&, const ReadinessCheck&) {}};
-};
+using Harness = testing::TestContext;
 
 TEST(ModuleManager, StartsDependenciesFirstAndStopsInReverse) {
   Journal j;

@@ -4,7 +4,7 @@
 #include "app/core_routes.h"
 #include "app/module_manager.h"
 #include "app/modules.h"
-#include "app/tests/temp_store.h"
+#include "app/tests/test_context.h"
 
 #include <gtest/gtest.h>
 
@@ -12,37 +12,20 @@ namespace tc::app {
 namespace {
 
 TEST(OpenApi, DescribesEveryRouteOfEveryModule) {
-  auto config = Config::load(full_config_schema(), "", {}, {});
-  metrics::Registry metrics;
-  BlockingPool pool{1, 4};
-  http::Router router;
-  ServiceRegistry services;
+  testing::TestContext t;
   Readiness readiness;
-  auto store = testing::temp_store(pool, metrics);
-  infra::cache::Cache cache(infra::cache::open_memory(1000), pool);
-  auto bus = infra::bus::open_memory(metrics);
-  ModuleContext ctx{config,
-                    metrics,
-                    pool,
-                    router,
-                    services,
-                    *store,
-                    cache,
-                    *bus,
-                    [](const std::string&, const http::WsAccept&) {},
-                    [](const std::string&, const ReadinessCheck&) {}};
   ModuleManager manager;
   register_modules(manager);
-  infra::store::migrate(*store, all_migrations(manager));
-  manager.start(manager.resolve({"all"}), ctx);
-  add_core_routes(router, metrics, readiness, std::make_shared<std::string>(), manager.running());
-  auto doc = build_openapi(router, "test");
+  infra::store::migrate(*t.store, all_migrations(manager));
+  manager.start(manager.resolve({"all"}), t.ctx);
+  add_core_routes(t.router, t.metrics, readiness, std::make_shared<std::string>(), manager.running());
+  auto doc = build_openapi(t.router, "test");
   manager.stop();
 
   EXPECT_EQ(doc.at("openapi").as_string(), "3.1.0");
   const auto& paths = doc.at("paths").as_object();
   std::size_t documented = 0;
-  for (const auto& route : router.routes()) {
+  for (const auto& route : t.router.routes()) {
     if (route.options.internal) continue;
     ++documented;
     std::string method(route.method.size(), ' ');
