@@ -111,6 +111,29 @@ test("forged and missing tokens are refused", async () => {
   assert.equal(jwks.keys[0].d, undefined, "no private part");
 });
 
+test("sessions are listed per user, and one user cannot end another's", async () => {
+  const frank = await signUp("frank");
+  const second = await (await api("/api/v1/auth/login", { method: "POST", body: { username: "frank", password: frank.password }, headers: { "User-Agent": "phone" } })).json();
+  const grace = await signUp("grace");
+  const list = await (await api("/api/v1/auth/sessions", { token: frank.access_token })).json();
+  assert.equal(list.items.length, 2);
+  assert.equal(list.items.filter((s) => s.current).length, 1);
+  const phone = list.items.find((s) => s.user_agent === "phone");
+  assert.ok(phone && !phone.current);
+  // Grace tries to end Frank's session: same answer as for an id that does not exist.
+  let res = await api(`/api/v1/auth/sessions/${phone.id}`, { method: "DELETE", token: grace.access_token });
+  assert.equal(res.status, 404);
+  res = await api("/api/v1/auth/sessions/does-not-exist", { method: "DELETE", token: grace.access_token });
+  assert.equal(res.status, 404);
+  assert.equal((await (await api("/api/v1/auth/sessions", { token: frank.access_token })).json()).items.length, 2, "nothing changed");
+  // Frank ends his phone session: its refresh token stops working.
+  res = await api(`/api/v1/auth/sessions/${phone.id}`, { method: "DELETE", token: frank.access_token });
+  assert.equal(res.status, 204);
+  res = await api("/api/v1/auth/refresh", { method: "POST", body: { refresh_token: second.refresh_token } });
+  assert.equal(res.status, 401);
+  assert.equal((await (await api("/api/v1/auth/sessions", { token: frank.access_token })).json()).items.length, 1);
+});
+
 function connect(token) {
   return new Centrifuge(`ws://127.0.0.1:${server.port}/connection/websocket`, { websocket: WebSocket, token, minReconnectDelay: 100 });
 }

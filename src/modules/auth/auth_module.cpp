@@ -150,6 +150,32 @@ class AuthModule final : public app::Module {
                   "username":{"type":"string"},"email":{"type":"string"},"role":{"type":"string"},
                   "created_at_ms":{"type":"integer"}}})")});
 
+    auto sessions = [svc](http::Request req) -> Awaitable {
+      co_return http::Response::json(co_await svc->sessions(svc->require(req)));
+    };
+    router.add("GET", "/api/v1/auth/sessions", sessions,
+               {.summary = "The signed-in user's active sessions (devices)",
+                .tag = "auth",
+                .auth = true,
+                .responses = {{200, "Sessions"}, {401, "Not signed in"}},
+                .response_schema = schema(R"({"type":"object","properties":{"items":{"type":"array","items":{
+                  "type":"object","properties":{"id":{"type":"string"},"created_at_ms":{"type":"integer"},
+                  "last_used_ms":{"type":"integer"},"user_agent":{"type":"string"},"current":{"type":"boolean"}}}},
+                  "next_cursor":{"type":["string","null"]}}})")});
+
+    auto revoke = [svc](http::Request req) -> Awaitable {
+      auto who = svc->require(req);
+      const auto& id = req.param("id");
+      if (id.size() > 64) throw errors::not_found("no such active session");
+      co_await svc->revoke_session(who, id);
+      co_return http::Response::empty(204);
+    };
+    router.add("DELETE", "/api/v1/auth/sessions/{id}", revoke,
+               {.summary = "End one of the signed-in user's sessions (its refresh token stops working)",
+                .tag = "auth",
+                .auth = true,
+                .responses = {{204, "Ended"}, {401, "Not signed in"}, {404, "No such active session of this user"}}});
+
     auto jwks = [svc](http::Request) -> Awaitable {
       auto res = http::Response::json(svc->jwks());
       res.set_header("Cache-Control", "public, max-age=300");

@@ -251,6 +251,36 @@ boost::asio::awaitable<void> AuthService::logout(Principal who) {
   co_await store_.transaction(std::move(revoke));
 }
 
+boost::asio::awaitable<boost::json::object> AuthService::sessions(Principal who) {
+  auto load = [who](Connection& c) {
+    return c.execute(
+        "SELECT id, created_at_ms, last_used_ms, user_agent FROM auth_sessions "
+        "WHERE user_id = ?1 AND revoked_at_ms IS NULL ORDER BY created_at_ms DESC LIMIT 100",
+        std::vector<Value>{who.user_id});
+  };
+  auto rows = co_await store_.with_connection(std::move(load));
+  boost::json::array items;
+  for (const auto& r : rows.rows) {
+    items.push_back({{"id", r.text(0)},
+                     {"created_at_ms", r.integer(1)},
+                     {"last_used_ms", r.integer(2)},
+                     {"user_agent", r.text(3)},
+                     {"current", r.text(0) == who.session_id}});
+  }
+  co_return boost::json::object{{"items", std::move(items)}, {"next_cursor", nullptr}};
+}
+
+boost::asio::awaitable<void> AuthService::revoke_session(Principal who, std::string session_id) {
+  auto revoke = [who, session_id, now = now_ms()](Connection& c) {
+    // The owner check is part of the statement: another user's id matches nothing.
+    return c.execute(
+        "UPDATE auth_sessions SET revoked_at_ms = ?1 WHERE id = ?2 AND user_id = ?3 AND revoked_at_ms IS NULL",
+        std::vector<Value>{now, session_id, who.user_id});
+  };
+  auto result = co_await store_.transaction(std::move(revoke));
+  if (result.affected == 0) throw errors::not_found("no such active session");
+}
+
 boost::asio::awaitable<boost::json::object> AuthService::me(Principal who) {
   auto load = [who](Connection& c) {
     return c.execute("SELECT id, username, email_sealed, role, created_at_ms FROM auth_users WHERE id = ?1",

@@ -51,6 +51,10 @@ class AuthService final : public Authenticator {
   boost::asio::awaitable<TokenPair> refresh(std::string refresh_token);
   boost::asio::awaitable<void> logout(Principal who);
   boost::asio::awaitable<boost::json::object> me(Principal who);
+  // The caller's sessions (devices), newest first; `current` marks this one.
+  boost::asio::awaitable<boost::json::object> sessions(Principal who);
+  // Ends one of the caller's sessions; 404 for unknown ids and other users' sessions alike.
+  boost::asio::awaitable<void> revoke_session(Principal who, std::string session_id);
   boost::json::object jwks() const;
 
  private:
