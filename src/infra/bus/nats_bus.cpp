@@ -127,6 +127,9 @@ class NatsBus final : public Bus {
     natsOptions_SetReconnectWait(opts, 200);
     natsOptions_SetTimeout(opts, 2000);
     natsOptions_SetRetryOnFailedConnect(opts, false, nullptr, nullptr);
+    // No client-side queue while reconnecting (0 would mean the 8 MB default): a publish
+    // during an outage fails at once instead of being sent later behind the caller's back.
+    natsOptions_SetReconnectBufSize(opts, 1);
     natsStatus s = natsConnection_Connect(&nc_, opts);
     natsOptions_Destroy(opts);
     if (s != NATS_OK) fail("connecting to " + Config::mask_url(url_), s);
@@ -186,6 +189,12 @@ class NatsBus final : public Bus {
     jsErrCode jerr{};
     natsStatus s = js_Publish(&ack, js_, subject.c_str(), payload.data(), static_cast<int>(payload.size()), &po, &jerr);
     if (ack) jsPubAck_Destroy(ack);
+    if (s == NATS_TIMEOUT) {
+      errors_.inc();
+      throw Error(503, "publish-outcome-unknown", "Publish Outcome Unknown",
+                  "bus: no acknowledgement from JetStream for " + subject +
+                      "; the message may or may not be stored — retry with the same message id");
+    }
     if (s != NATS_OK) {
       errors_.inc();
       fail("storing a message on " + subject, s, jerr);
