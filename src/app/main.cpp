@@ -6,6 +6,8 @@
 #include "core/log.h"
 #include "infra/store/migrations.h"
 #include "infra/store/store.h"
+#include "modules/audit/audit_module.h"
+#include "modules/auth/auth_module.h"
 
 #include <CLI/CLI.hpp>
 
@@ -97,6 +99,18 @@ int main(int argc, char** argv) {
   add_common(check, flags, true);
   auto* modules = app.add_subcommand("modules", "list the modules and their dependencies");
   auto* version = app.add_subcommand("version", "print the version");
+  auto* audit = app.add_subcommand("audit", "audit log tools");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "check the whole audit chain; names the first tampered entry");
+  add_common(audit_verify, flags, false);
+  auto* users = app.add_subcommand("users", "account tools for operators");
+  users->require_subcommand(1);
+  auto* set_role =
+      users->add_subcommand("set-role", "give an account a role (user, moderator, admin); ends its sessions");
+  std::string role_user, role_name;
+  set_role->add_option("username", role_user, "the account")->required();
+  set_role->add_option("role", role_name, "user, moderator or admin")->required();
+  add_common(set_role, flags, false);
 
   try {
     app.parse(argc, argv);
@@ -113,6 +127,16 @@ int main(int argc, char** argv) {
     if (*check) return config_check(flags);
     if (*serve) return tc::app::serve(load_config(flags));
     if (*migrate) return run_migrations(load_config(flags));
+    if (*set_role) {
+      auto cfg = load_config(flags);
+      tc::log::set_level(cfg.str("log.level"));
+      return tc::auth::set_role_command(cfg, role_user, role_name);
+    }
+    if (*audit_verify) {
+      auto cfg = load_config(flags);
+      tc::log::set_level(cfg.str("log.level"));
+      return tc::audit::verify_command(cfg);
+    }
   } catch (const tc::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return 2;

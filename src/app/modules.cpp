@@ -1,6 +1,7 @@
 #include "app/modules.h"
 
 #include "infra/infra_config.h"
+#include "modules/audit/audit_module.h"
 #include "modules/auth/auth_module.h"
 #include "modules/gateway/gateway.h"
 #include "modules/realtime/realtime_module.h"
@@ -9,6 +10,7 @@ namespace tc::app {
 
 void register_modules(ModuleManager& manager) {
   manager.add(modules::gateway::spec());
+  manager.add(audit::spec());
   manager.add(auth::spec());
   manager.add(realtime::spec());
 }
@@ -16,6 +18,7 @@ void register_modules(ModuleManager& manager) {
 ConfigSchema full_config_schema() {
   auto schema = core_config_schema();
   infra::add_config_keys(schema);
+  audit::add_config_keys(schema);
   auth::add_config_keys(schema);
   realtime::add_config_keys(schema);
   return schema;

@@ -54,7 +54,8 @@ boost::json::object build_openapi(const http::Router& router, const std::string&
     }
     if (!params.empty()) op["parameters"] = std::move(params);
     if (doc.request_schema) {
-      op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", *doc.request_schema}}}}}};
+      op["requestBody"] = {{"required", true},
+                           {"content", {{doc.request_content_type, {{"schema", *doc.request_schema}}}}}};
     }
     boost::json::object responses;
     bool first_success = true;

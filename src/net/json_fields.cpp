@@ -46,4 +46,11 @@ std::string JsonFields::required_string(std::string_view name, std::size_t min_l
   return *v;
 }
 
+std::optional<bool> JsonFields::optional_bool(std::string_view name) const {
+  const auto* v = object_.if_contains(name);
+  if (!v) return std::nullopt;
+  if (!v->is_bool()) throw errors::validation(fmt::format("field \"{}\" must be true or false", name));
+  return v->as_bool();
+}
+
 }  // namespace tc::http

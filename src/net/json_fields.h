@@ -21,6 +21,7 @@ class JsonFields {
 
   std::string required_string(std::string_view name, std::size_t min_len, std::size_t max_len) const;
   std::optional<std::string> optional_string(std::string_view name, std::size_t min_len, std::size_t max_len) const;
+  std::optional<bool> optional_bool(std::string_view name) const;
 
  private:
   boost::json::value body_;

@@ -24,6 +24,7 @@ struct OperationDoc {
   std::string tag;
   bool auth = false;                                    // needs a bearer token
   std::optional<boost::json::object> request_schema{};  // JSON Schema of the body
+  std::string request_content_type = "application/json";
   // status -> description (and optional schema under "schema")
   std::vector<std::pair<int, std::string>> responses{{200, "OK"}};
   std::optional<boost::json::object> response_schema{};  // schema of the first 2xx response

@@ -6,6 +6,7 @@
 #include "modules/auth/jwt.h"
 #include "net/http.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,16 @@ class Authenticator {
   virtual Principal require(const http::Request& req) const = 0;
   // Verifies an access token; nullopt with `expired` set when it only expired.
   virtual std::optional<Principal> verify(std::string_view token, bool* expired, std::int64_t* expires_at) const = 0;
+};
+
+// Session ends (logout, revocation, password change, role change, account disabled),
+// for modules holding live connections: realtime closes those sessions' WebSockets.
+class SessionEvents {
+ public:
+  virtual ~SessionEvents() = default;
+  // `listener` runs once per newly revoked batch, on the thread that learned of it.
+  virtual void on_sessions_revoked(
+      std::function<void(const std::string& user_id, const std::vector<std::string>& session_ids)> listener) = 0;
 };
 
 }  // namespace tc::auth

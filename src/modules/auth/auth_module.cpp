@@ -1,191 +1,88 @@
 #include "modules/auth/auth_module.h"
 
 #include "core/errors.h"
+#include "core/key_file.h"
 #include "core/log.h"
-#include "modules/auth/auth_service.h"
-#include "modules/auth/base64url.h"
+#include "modules/audit/audit.h"
+#include "modules/audit/audit_chain.h"
+#include "modules/audit/audit_module.h"
+#include "modules/auth/auth_routes.h"
 #include "net/json_fields.h"
 
 #include <sodium.h>
-#include <sys/stat.h>
-#include <boost/json/parse.hpp>
 
-#include <filesystem>
-#include <fstream>
+#include <iostream>
 
 namespace tc::auth {
 namespace {
 
-namespace json = boost::json;
-using Awaitable = boost::asio::awaitable<http::Response>;
-
-json::object schema(const char* text) { return json::parse(text).as_object(); }
-
-// PII keys: from config (auth.pii_key, base64url of 64 bytes: 32 to encrypt, 32 for
-// the blind index) or, embedded, from <data.dir>/keys/pii.key, created on first start.
+// PII keys: auth.pii_key (base64url of 64 bytes: 32 to encrypt, 32 for the blind
+// index) or, embedded, <data.dir>/keys/pii.key, created on first start.
 PiiCipher pii_cipher(const Config& config) {
-  std::string material;
-  if (!config.str("auth.pii_key").empty()) {
-    auto raw = base64url_decode(config.str("auth.pii_key"));
-    if (!raw || raw->size() != 64) {
-      throw ConfigError("config: auth.pii_key = (secret) is invalid: expected 64 bytes in base64url (no padding)");
-    }
-    material = *raw;
-  } else {
-    auto dir = std::filesystem::path(config.str("data.dir")) / "keys";
-    auto file = dir / "pii.key";
-    std::filesystem::create_directories(dir);
-    if (std::filesystem::exists(file)) {
-      std::ifstream in(file, std::ios::binary);
-      material.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    } else {
-      material = PiiCipher::random_key() + PiiCipher::random_key();
-      std::ofstream out(file, std::ios::binary);
-      out << material;
-      out.close();
-      ::chmod(file.c_str(), 0600);
-      log::warn("generated the personal-data key; back it up with the database", {{"file", file.string()}});
-    }
-    if (material.size() != 64) throw errors::internal("auth: " + file.string() + " is not a 64-byte key file");
-  }
+  auto material = load_or_create_key(config, "auth.pii_key", "pii.key", 64);
   return PiiCipher({{"k1", material.substr(0, 32)}}, material.substr(32));
 }
 
-class AuthModule final : public app::Module {
+class AuthModule final : public app::Module, public SessionEvents {
  public:
   void start(app::ModuleContext& ctx) override {
     if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+    auto* audit_log = ctx.services.find<audit::AuditLog>();
+    if (!audit_log) throw std::logic_error("auth needs the audit module");
     AuthSettings s;
     s.jwt = {ctx.config.str("auth.issuer"), "tradechat", std::chrono::seconds(30)};
     s.access_ttl = std::chrono::duration_cast<std::chrono::seconds>(ctx.config.duration("auth.access_ttl"));
     s.refresh_ttl = std::chrono::duration_cast<std::chrono::seconds>(ctx.config.duration("auth.refresh_ttl"));
     s.login_attempts = ctx.config.integer("auth.login_attempts");
-    service_ = std::make_unique<AuthService>(ctx.store, ctx.cache, ctx.pool, s, pii_cipher(ctx.config));
-    service_->load_keys();
-    ctx.services.provide<Authenticator>(service_.get());
-    add_routes(ctx.router);
+    s.reset_ttl = ctx.config.duration("auth.reset_ttl");
+    s.public_url = ctx.config.str("auth.public_url");
+    auto smtp = infra::mail::settings_from(ctx.config);
+    if (!smtp.url.empty()) mailer_ = std::make_unique<infra::mail::Mailer>(smtp, ctx.pool, ctx.metrics);
+    // Aggregate construction in place: the context holds a mutex and is never moved.
+    context_ = std::make_unique<AuthContext>(ctx.store, ctx.cache, ctx.pool, ctx.bus, *audit_log, mailer_.get(), s,
+                                             pii_cipher(ctx.config));
+    accounts_ = std::make_unique<AuthService>(*context_);
+    mfa_ = std::make_unique<MfaService>(*context_);
+    passwords_ = std::make_unique<PasswordService>(*context_);
+    profiles_ = std::make_unique<ProfileService>(*context_);
+    admin_ = std::make_unique<AdminService>(*context_);
+    accounts_->load_state();
+    // Revocations made by other instances (and echoes of our own, which add nothing).
+    AuthContext* shared = context_.get();
+    revocations_ = ctx.bus.subscribe(kRevocationSubject, [shared](const std::string&, const std::string& payload) {
+      try {
+        shared->revocations.add(RevocationList::from_json(payload), now_ms());
+      } catch (const std::exception& e) {
+        log::warn("ignored a malformed session revocation message", {{"error", e.what()}});
+      }
+    });
+    ctx.services.provide<Authenticator>(accounts_.get());
+    ctx.services.provide<SessionEvents>(this);
+    AuthServices services{*accounts_, *mfa_, *passwords_, *profiles_, *admin_};
+    add_account_routes(ctx.router, services);
+    add_mfa_routes(ctx.router, services);
+    add_password_routes(ctx.router, services);
+    add_profile_routes(ctx.router, services);
+    add_admin_routes(ctx.router, services);
+  }
+
+  void stop() noexcept override { revocations_.reset(); }
+
+  void on_sessions_revoked(
+      std::function<void(const std::string& user_id, const std::vector<std::string>& session_ids)> listener) override {
+    context_->revocations.on_revoked(
+        [listener = std::move(listener)](const RevokedSessions& r) { listener(r.user_id, r.session_ids); });
   }
 
  private:
-  void add_routes(http::Router& router) {
-    AuthService* svc = service_.get();
-    const http::RouteOptions small_body{.max_body_bytes = 16 * 1024};
-    const auto credentials = schema(R"({"type":"object","additionalProperties":false,
-      "required":["username","password"],"properties":{"username":{"type":"string"},"password":{"type":"string"},
-      "totp":{"type":"string"}}})");
-    const auto tokens = schema(R"({"type":"object","properties":{"access_token":{"type":"string"},
-      "refresh_token":{"type":"string"},"expires_in":{"type":"integer"},"token_type":{"const":"Bearer"}}})");
-
-    auto register_user = [svc](http::Request req) -> Awaitable {
-      http::JsonFields f(req.json(), {"username", "email", "password"});
-      auto created =
-          co_await svc->register_user(f.required_string("username", 1, 64), f.required_string("email", 3, 254),
-                                      f.required_string("password", 0, 4096));
-      co_return http::Response::json(created, 201);
-    };
-    router.add("POST", "/api/v1/auth/register", register_user,
-               {.summary = "Create an account",
-                .tag = "auth",
-                .request_schema = schema(R"({"type":"object","additionalProperties":false,
-                  "required":["username","email","password"],"properties":{
-                  "username":{"type":"string","pattern":"^[A-Za-z0-9_.-]{3,32}$"},
-                  "email":{"type":"string","format":"email","maxLength":254},
-                  "password":{"type":"string","minLength":8,"description":"8 to 1024 characters; common passwords are refused"}}})"),
-                .responses = {{201, "Created"}, {409, "Username or email taken"}, {422, "Invalid fields"}},
-                .response_schema = schema(R"({"type":"object","properties":{"id":{"type":"string"},
-                  "username":{"type":"string"},"role":{"type":"string"}}})")},
-               small_body);
-
-    auto login = [svc](http::Request req) -> Awaitable {
-      http::JsonFields f(req.json(), {"username", "password", "totp"});
-      auto user = f.required_string("username", 1, 64);
-      auto password = f.required_string("password", 0, 4096);
-      auto pair =
-          co_await svc->login(user, password, req.remote_addr, std::string(req.header("User-Agent").value_or("")));
-      co_return http::Response::json(pair.to_json());
-    };
-    router.add("POST", "/api/v1/auth/login", login,
-               {.summary = "Sign in; returns an access token and a refresh token",
-                .tag = "auth",
-                .request_schema = credentials,
-                .responses = {{200, "Signed in"}, {401, "Invalid username or password"}, {429, "Too many attempts"}},
-                .response_schema = tokens},
-               small_body);
-
-    auto refresh = [svc](http::Request req) -> Awaitable {
-      http::JsonFields f(req.json(), {"refresh_token"});
-      auto pair = co_await svc->refresh(f.required_string("refresh_token", 1, 512));
-      co_return http::Response::json(pair.to_json());
-    };
-    router.add("POST", "/api/v1/auth/refresh", refresh,
-               {.summary = "Exchange a refresh token for a new pair; the old one is spent",
-                .tag = "auth",
-                .request_schema = schema(R"({"type":"object","additionalProperties":false,
-                  "required":["refresh_token"],"properties":{"refresh_token":{"type":"string"}}})"),
-                .responses = {{200, "New tokens"}, {401, "Invalid, expired or reused refresh token"}},
-                .response_schema = tokens},
-               small_body);
-
-    auto logout = [svc](http::Request req) -> Awaitable {
-      co_await svc->logout(svc->require(req));
-      co_return http::Response::empty(204);
-    };
-    router.add("POST", "/api/v1/auth/logout", logout,
-               {.summary = "End this session (its refresh token stops working)",
-                .tag = "auth",
-                .auth = true,
-                .request_schema = schema(R"({"type":"object","additionalProperties":false})"),
-                .responses = {{204, "Signed out"}, {401, "Not signed in"}}},
-               small_body);
-
-    auto me = [svc](http::Request req) -> Awaitable {
-      co_return http::Response::json(co_await svc->me(svc->require(req)));
-    };
-    router.add("GET", "/api/v1/me", me,
-               {.summary = "The signed-in user",
-                .tag = "auth",
-                .auth = true,
-                .responses = {{200, "The user"}, {401, "Not signed in"}},
-                .response_schema = schema(R"({"type":"object","properties":{"id":{"type":"string"},
-                  "username":{"type":"string"},"email":{"type":"string"},"role":{"type":"string"},
-                  "created_at_ms":{"type":"integer"}}})")});
-
-    auto sessions = [svc](http::Request req) -> Awaitable {
-      co_return http::Response::json(co_await svc->sessions(svc->require(req)));
-    };
-    router.add("GET", "/api/v1/auth/sessions", sessions,
-               {.summary = "The signed-in user's active sessions (devices)",
-                .tag = "auth",
-                .auth = true,
-                .responses = {{200, "Sessions"}, {401, "Not signed in"}},
-                .response_schema = schema(R"({"type":"object","properties":{"items":{"type":"array","items":{
-                  "type":"object","properties":{"id":{"type":"string"},"created_at_ms":{"type":"integer"},
-                  "last_used_ms":{"type":"integer"},"user_agent":{"type":"string"},"current":{"type":"boolean"}}}},
-                  "next_cursor":{"type":["string","null"]}}})")});
-
-    auto revoke = [svc](http::Request req) -> Awaitable {
-      auto who = svc->require(req);
-      const auto& id = req.param("id");
-      if (id.size() > 64) throw errors::not_found("no such active session");
-      co_await svc->revoke_session(who, id);
-      co_return http::Response::empty(204);
-    };
-    router.add("DELETE", "/api/v1/auth/sessions/{id}", revoke,
-               {.summary = "End one of the signed-in user's sessions (its refresh token stops working)",
-                .tag = "auth",
-                .auth = true,
-                .responses = {{204, "Ended"}, {401, "Not signed in"}, {404, "No such active session of this user"}}});
-
-    auto jwks = [svc](http::Request) -> Awaitable {
-      auto res = http::Response::json(svc->jwks());
-      res.set_header("Cache-Control", "public, max-age=300");
-      co_return res;
-    };
-    router.add("GET", "/.well-known/jwks.json", jwks,
-               {.summary = "Public keys that verify access tokens (JWK set)", .tag = "auth"});
-  }
-
-  std::unique_ptr<AuthService> service_;
+  std::unique_ptr<infra::mail::Mailer> mailer_;
+  std::unique_ptr<AuthContext> context_;
+  std::unique_ptr<AuthService> accounts_;
+  std::unique_ptr<MfaService> mfa_;
+  std::unique_ptr<PasswordService> passwords_;
+  std::unique_ptr<ProfileService> profiles_;
+  std::unique_ptr<AdminService> admin_;
+  std::unique_ptr<infra::bus::Subscription> revocations_;
 };
 
 }  // namespace
@@ -214,6 +111,17 @@ void add_config_keys(ConfigSchema& schema) {
               .help = "sign-in attempts per account per 15 minutes",
               .min = 1,
               .max = 10000});
+  schema.add({.key = "auth.reset_ttl",
+              .kind = K::duration,
+              .default_value = "30m",
+              .help = "lifetime of emailed password-reset links",
+              .min = 60'000,
+              .max = 24 * 3'600'000});
+  schema.add({.key = "auth.public_url",
+              .kind = K::url,
+              .default_value = "http://127.0.0.1:8080",
+              .help = "the address people open tradechat at (links in emails)",
+              .allowed = {"http", "https"}});
   schema.add({.key = "auth.pii_key",
               .kind = K::string,
               .default_value = "",
@@ -221,10 +129,21 @@ void add_config_keys(ConfigSchema& schema) {
               .secret = true});
 }
 
+int set_role_command(const Config& config, const std::string& username, const std::string& role) {
+  BlockingPool pool(1, 4);
+  metrics::Registry metrics;
+  auto store = infra::store::open(config, pool, metrics);
+  audit::AuditChain chain(audit::load_audit_key(config));
+  auto id = set_role_offline(*store, chain, username, role);
+  std::cout << username << " (" << id << ") is now " << role
+            << "; their sessions ended, so they sign in again to use it\n";
+  return 0;
+}
+
 app::ModuleSpec spec() {
   return {.name = "auth",
-          .description = "accounts, sign-in, access and refresh tokens, JWKS",
-          .dependencies = {},
+          .description = "accounts, sign-in, MFA, sessions, tokens, profiles, roles, JWKS",
+          .dependencies = {"audit"},
           .create = [] { return std::make_unique<AuthModule>(); },
           .migrations = migrations()};
 }

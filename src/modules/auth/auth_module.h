@@ -12,5 +12,7 @@ namespace tc::auth {
 app::ModuleSpec spec();
 std::vector<infra::store::Migration> migrations();
 void add_config_keys(ConfigSchema& schema);
+// `tradechat users set-role USERNAME ROLE`: for operators on the server (the first admin).
+int set_role_command(const Config& config, const std::string& username, const std::string& role);
 
 }  // namespace tc::auth

@@ -1,30 +1,20 @@
-// Accounts and tokens: registration, login with throttling, refresh-token rotation
-// with reuse detection (RFC 9700 §4.14.2: a spent token coming back revokes its
-// whole session), logout, and access-token verification.
+// Accounts and tokens: registration, sign-in with throttling and the second factor,
+// refresh-token rotation with reuse detection (RFC 9700 §4.14.2: a spent token coming
+// back revokes its whole session), logout, sessions, and access-token verification
+// (signature and claims, then the revocation list).
 #pragma once
 
-#include "infra/cache/cache.h"
-#include "infra/store/store.h"
 #include "modules/auth/auth.h"
-#include "modules/auth/pii_cipher.h"
+#include "modules/auth/auth_context.h"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
-#include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace tc::auth {
-
-struct AuthSettings {
-  JwtSettings jwt;
-  std::chrono::seconds access_ttl{900};
-  std::chrono::seconds refresh_ttl{30 * 24 * 3600};
-  std::int64_t login_attempts = 10;  // per account and window
-  std::int64_t login_attempts_per_ip = 50;
-  std::chrono::milliseconds login_window{15 * 60 * 1000};
-};
 
 struct TokenPair {
   std::string access_token;
@@ -33,43 +23,56 @@ struct TokenPair {
   boost::json::object to_json() const;
 };
 
+struct LoginRequest {
+  std::string username;
+  std::string password;
+  std::optional<std::string> second_factor;  // TOTP or recovery code
+  std::string ip;
+  std::string user_agent;
+};
+
 class AuthService final : public Authenticator {
  public:
-  AuthService(infra::store::Store& store, infra::cache::Cache& cache, BlockingPool& pool, AuthSettings settings,
-              PiiCipher pii);
+  explicit AuthService(AuthContext& ctx);
 
-  // Loads the signing keys, creating the first one when there is none. Blocking.
-  void load_keys();
+  // Loads the signing keys, creating the first one when there is none, and the
+  // sessions revoked within one access-token lifetime. Blocking.
+  void load_state();
 
   Principal require(const http::Request& req) const override;
   std::optional<Principal> verify(std::string_view token, bool* expired, std::int64_t* expires_at) const override;
 
   boost::asio::awaitable<boost::json::object> register_user(std::string username, std::string email,
-                                                            std::string password);
-  boost::asio::awaitable<TokenPair> login(std::string username, std::string password, std::string ip,
-                                          std::string user_agent);
-  boost::asio::awaitable<TokenPair> refresh(std::string refresh_token);
-  boost::asio::awaitable<void> logout(Principal who);
-  boost::asio::awaitable<boost::json::object> me(Principal who);
+                                                            std::string password, std::string ip);
+  boost::asio::awaitable<TokenPair> login(LoginRequest request);
+  boost::asio::awaitable<TokenPair> refresh(std::string refresh_token, std::string ip);
+  boost::asio::awaitable<void> logout(Principal who, std::string ip);
   // The caller's sessions (devices), newest first; `current` marks this one.
   boost::asio::awaitable<boost::json::object> sessions(Principal who);
   // Ends one of the caller's sessions; 404 for unknown ids and other users' sessions alike.
-  boost::asio::awaitable<void> revoke_session(Principal who, std::string session_id);
+  boost::asio::awaitable<void> revoke_session(Principal who, std::string session_id, std::string ip);
+  // Ends every session of the caller but the current one; returns how many.
+  boost::asio::awaitable<std::int64_t> revoke_other_sessions(Principal who, std::string ip);
   boost::json::object jwks() const;
 
- private:
+  // A new session for a user already authenticated inside `tx` (sign-in, password reset).
+  TokenPair open_session(infra::store::Connection& tx, const std::string& user_id, const std::string& role,
+                         const std::string& user_agent) const;
+  // A fresh access token for an existing session (after the role in it changed).
   TokenPair issue(const std::string& user_id, const std::string& role, const std::string& session_id,
                   const std::string& refresh_token) const;
+
+ private:
   std::vector<SigningKey> keys() const;
 
-  infra::store::Store& store_;
-  infra::cache::Cache& cache_;
-  BlockingPool& pool_;
-  AuthSettings settings_;
-  PiiCipher pii_;
+  AuthContext& ctx_;
   std::string dummy_hash_;  // verified against for unknown users, so timing matches
   mutable std::mutex keys_mutex_;
   std::vector<SigningKey> keys_;  // newest first
 };
+
+// Normalisation and validation shared by registration and profile changes.
+std::string normalize_username(const std::string& raw);
+std::string normalize_email(const std::string& raw);
 
 }  // namespace tc::auth

@@ -42,12 +42,9 @@ std::optional<Role> parse_role(std::string_view name) {
 
 std::string_view role_name(Role role) {
   switch (role) {
-    case Role::user:
-      return "user";
-    case Role::moderator:
-      return "moderator";
-    case Role::admin:
-      return "admin";
+    case Role::user: return "user";
+    case Role::moderator: return "moderator";
+    case Role::admin: return "admin";
   }
   return "user";
 }

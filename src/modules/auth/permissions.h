@@ -15,12 +15,12 @@ namespace tc::auth {
 enum class Role { user, moderator, admin };
 
 enum class Permission {
-  moderate_any_room,        // delete any message, kick/ban/mute in any room (site moderation)
-  moderate_discussions,     // lock, pin, remove threads and posts
-  list_users,               // admin: list accounts
-  change_roles,             // admin: grant and take away roles
-  disable_accounts,         // admin: disable and re-enable accounts
-  read_audit_log,           // admin: read and verify the audit trail
+  moderate_any_room,     // delete any message, kick/ban/mute in any room (site moderation)
+  moderate_discussions,  // lock, pin, remove threads and posts
+  list_users,            // admin: list accounts
+  change_roles,          // admin: grant and take away roles
+  disable_accounts,      // admin: disable and re-enable accounts
+  read_audit_log,        // admin: read and verify the audit trail
 };
 
 std::optional<Role> parse_role(std::string_view name);

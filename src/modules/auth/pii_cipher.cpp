@@ -1,6 +1,6 @@
 #include "modules/auth/pii_cipher.h"
 
-#include "modules/auth/base64url.h"
+#include "core/base64url.h"
 
 #include <sodium.h>
 

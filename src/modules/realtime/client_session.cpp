@@ -199,6 +199,7 @@ void ClientSession::on_connect(std::uint64_t id, const json::object& req) {
   }
   principal_ = *result.principal;
   connected_ = true;
+  core_.track(principal_.session_id, connection_);
   // The personal channel is a server-side subscription: the client does not ask.
   const std::string personal = "user#" + principal_.user_id;
   json::object sub_req;
@@ -413,9 +414,42 @@ void ClientSession::on_refresh(std::uint64_t id, const json::object& req) {
 }
 
 void ClientSession::on_close() {
+  if (connected_ && connection_) core_.untrack(principal_.session_id, connection_.get());
   for (const auto& channel : subscriptions_) core_.hub.unsubscribe(channel, *this);
   subscriptions_.clear();
   connection_.reset();
+}
+
+void RealtimeCore::track(const std::string& session_id, const std::shared_ptr<http::WsConnection>& connection) {
+  std::lock_guard lock(live_mutex_);
+  live_.emplace(session_id, connection);
+}
+
+void RealtimeCore::untrack(const std::string& session_id, const http::WsConnection* connection) {
+  std::lock_guard lock(live_mutex_);
+  auto [first, last] = live_.equal_range(session_id);
+  for (auto it = first; it != last; ++it) {
+    auto c = it->second.lock();
+    if (!c || c.get() == connection) {
+      live_.erase(it);
+      return;
+    }
+  }
+}
+
+void RealtimeCore::close_sessions(const std::vector<std::string>& session_ids) {
+  std::vector<std::shared_ptr<http::WsConnection>> closing;
+  {
+    std::lock_guard lock(live_mutex_);
+    for (const auto& id : session_ids) {
+      auto [first, last] = live_.equal_range(id);
+      for (auto it = first; it != last; ++it) {
+        if (auto c = it->second.lock()) closing.push_back(std::move(c));
+      }
+      live_.erase(first, last);
+    }
+  }
+  for (const auto& c : closing) c->close(codes::close_session_revoked, "session revoked");
 }
 
 }  // namespace tc::realtime

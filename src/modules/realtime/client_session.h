@@ -46,6 +46,8 @@ inline constexpr int too_many_requests = 111;
 // Close codes
 inline constexpr std::uint16_t close_invalid_token = 3500;
 inline constexpr std::uint16_t close_bad_request = 3501;
+// 3500-3999 tell the SDK not to reconnect: the user must sign in again.
+inline constexpr std::uint16_t close_session_revoked = 3503;
 }  // namespace codes
 
 struct SessionLimits {
@@ -67,6 +69,15 @@ struct RealtimeCore {
 
   std::shared_ptr<ChannelOwner> owner_of(const std::string& ns);
   std::optional<RpcMethod> rpc_method(const std::string& name);
+
+  // Live connections by the auth session they signed in with, so that when a session
+  // is revoked its sockets close at once.
+  void track(const std::string& session_id, const std::shared_ptr<http::WsConnection>& connection);
+  void untrack(const std::string& session_id, const http::WsConnection* connection);
+  void close_sessions(const std::vector<std::string>& session_ids);
+
+  std::mutex live_mutex_;
+  std::multimap<std::string, std::weak_ptr<http::WsConnection>> live_;
 };
 
 class ClientSession final : public Subscriber, public std::enable_shared_from_this<ClientSession> {

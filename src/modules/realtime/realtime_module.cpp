@@ -56,6 +56,12 @@ class RealtimeModule final : public app::Module, public modules::gateway::Realti
                       .command_burst = static_cast<double>(ctx.config.integer("realtime.commands_per_second")) * 2,
                       .max_history_limit = 1000},
         std::string("tradechat ") + build::version);
+    if (auto* sessions = ctx.services.find<auth::SessionEvents>()) {
+      RealtimeCore* core = core_.get();
+      sessions->on_sessions_revoked([core](const std::string&, const std::vector<std::string>& session_ids) {
+        core->close_sessions(session_ids);
+      });
+    }
     ctx.services.provide<modules::gateway::RealtimeEndpoint>(this);
     ctx.services.provide<Realtime>(this);
   }

@@ -55,6 +55,7 @@ export async function startServer({ args = [], env = {}, webRoot } = {}) {
     url: `http://${addr}`,
     web,
     dataDir,
+    env,
     child,
     get stderr() {
       return stderr;

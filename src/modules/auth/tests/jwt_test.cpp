@@ -1,5 +1,5 @@
 #include "modules/auth/jwt.h"
-#include "modules/auth/base64url.h"
+#include "core/base64url.h"
 
 #include <gtest/gtest.h>
 #include <boost/json/serialize.hpp>

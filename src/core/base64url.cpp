@@ -1,8 +1,8 @@
-#include "modules/auth/base64url.h"
+#include "core/base64url.h"
 
 #include <sodium.h>
 
-namespace tc::auth {
+namespace tc {
 
 std::string base64url_encode(std::string_view bytes) {
   const auto variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
@@ -26,4 +26,4 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace tc::auth
+}  // namespace tc
