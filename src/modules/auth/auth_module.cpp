@@ -7,6 +7,7 @@
 #include "modules/audit/audit_chain.h"
 #include "modules/audit/audit_module.h"
 #include "modules/auth/auth_routes.h"
+#include "modules/auth/pii_rotation.h"
 #include "net/json_fields.h"
 
 #include <sodium.h>
@@ -15,13 +16,6 @@
 
 namespace tc::auth {
 namespace {
-
-// PII keys: auth.pii_key (base64url of 64 bytes: 32 to encrypt, 32 for the blind
-// index) or, embedded, <data.dir>/keys/pii.key, created on first start.
-PiiCipher pii_cipher(const Config& config) {
-  auto material = load_or_create_key(config, "auth.pii_key", "pii.key", 64);
-  return PiiCipher({{"k1", material.substr(0, 32)}}, material.substr(32));
-}
 
 class AuthModule final : public app::Module, public SessionEvents {
  public:
@@ -40,12 +34,13 @@ class AuthModule final : public app::Module, public SessionEvents {
     if (!smtp.url.empty()) mailer_ = std::make_unique<infra::mail::Mailer>(smtp, ctx.pool, ctx.metrics);
     // Aggregate construction in place: the context holds a mutex and is never moved.
     context_ = std::make_unique<AuthContext>(ctx.store, ctx.cache, ctx.pool, ctx.bus, *audit_log, mailer_.get(), s,
-                                             pii_cipher(ctx.config));
+                                             pii_cipher_from(ctx.config));
     accounts_ = std::make_unique<AuthService>(*context_);
     mfa_ = std::make_unique<MfaService>(*context_);
     passwords_ = std::make_unique<PasswordService>(*context_);
     profiles_ = std::make_unique<ProfileService>(*context_);
     admin_ = std::make_unique<AdminService>(*context_);
+    if (!ctx.config.list("auth.pii_old_keys").empty()) reseal_personal_data(ctx.store, context_->pii);
     accounts_->load_state();
     // Revocations made by other instances (and echoes of our own, which add nothing).
     AuthContext* shared = context_.get();
@@ -122,6 +117,11 @@ void add_config_keys(ConfigSchema& schema) {
               .default_value = "http://127.0.0.1:8080",
               .help = "the address people open tradechat at (links in emails)",
               .allowed = {"http", "https"}});
+  schema.add({.key = "auth.pii_old_keys",
+              .kind = K::list,
+              .default_value = "",
+              .help = "earlier auth.pii_key values: they only decrypt; values under them are re-sealed at start",
+              .secret = true});
   schema.add({.key = "auth.pii_key",
               .kind = K::string,
               .default_value = "",

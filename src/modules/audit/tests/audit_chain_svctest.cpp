@@ -12,12 +12,9 @@ std::unique_ptr<infra::store::Store> postgres(BlockingPool& pool, metrics::Regis
   const char* url = std::getenv("TRADECHAT_TEST_DATABASE_URL");
   if (!url) throw std::runtime_error("TRADECHAT_TEST_DATABASE_URL is not set (scripts/services env)");
   auto store = infra::store::open_postgres({.url = url, .pool_size = 4}, pool, metrics);
-  auto reset = [](Connection& c) {
-    c.execute_script(
-        "DROP TABLE IF EXISTS audit_log; DROP TABLE IF EXISTS audit_head; "
-        "DO $$ BEGIN DELETE FROM schema_migrations WHERE module = 'audit'; "
-        "EXCEPTION WHEN undefined_table THEN NULL; END $$;");
-  };
+  // A clean schema: the service tests share this database, and migrate() refuses
+  // a database holding other modules' migrations this test does not load.
+  auto reset = [](Connection& c) { c.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"); };
   store->run_with_connection(reset);
   return store;
 }
