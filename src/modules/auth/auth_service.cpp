@@ -209,10 +209,19 @@ boost::asio::awaitable<TokenPair> AuthService::login(LoginRequest rq) {
   const std::string role = found.rows[0].text(2);
   const bool mfa = found.rows[0].boolean(4);
   if (mfa && !rq.second_factor) throw mfa_required();
+  // Hashes made with weaker parameters than today's are replaced while the password is at hand.
+  std::optional<std::string> rehashed;
+  if (needs_rehash(hash)) {
+    auto rehash = [password = rq.password] { return hash_password(password); };
+    rehashed = co_await ctx_.pool.run(std::move(rehash));
+  }
   std::optional<Error> refused;
   auto create = [&](Connection& c) {
     std::string factor = "password";
     if (mfa) factor += "+" + spend_second_factor(c, ctx_.pii, user_id, *rq.second_factor, now_ms() / 1000);
+    if (rehashed) {
+      c.execute("UPDATE auth_users SET password_hash = ?1 WHERE id = ?2", std::vector<Value>{*rehashed, user_id});
+    }
     auto pair = open_session(c, user_id, role, rq.user_agent);
     ctx_.audit.append(c, {.action = "auth.login.succeeded",
                           .actor_id = user_id,
