@@ -92,7 +92,7 @@ std::string set_role_offline(infra::store::Store& store, audit::AuditLog& audit,
   auto apply = [&](Connection& c) {
     auto rows = c.execute("SELECT id, role FROM auth_users WHERE username = ?1", std::vector<Value>{lower(username)});
     if (rows.rows.empty()) throw errors::not_found("no account named " + username);
-    const std::string id = rows.rows[0].text(0);
+    std::string id = rows.rows[0].text(0);
     c.execute("UPDATE auth_users SET role = ?1 WHERE id = ?2", std::vector<Value>{role, id});
     // The old role lives in unexpired tokens until they expire; the user signs in again.
     c.execute("UPDATE auth_sessions SET revoked_at_ms = ?1 WHERE user_id = ?2 AND revoked_at_ms IS NULL",

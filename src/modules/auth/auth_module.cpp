@@ -111,7 +111,7 @@ void add_config_keys(ConfigSchema& schema) {
               .default_value = "30m",
               .help = "lifetime of emailed password-reset links",
               .min = 60'000,
-              .max = 24 * 3'600'000});
+              .max = 24LL * 3'600'000});
   schema.add({.key = "auth.public_url",
               .kind = K::url,
               .default_value = "http://127.0.0.1:8080",

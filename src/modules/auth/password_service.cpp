@@ -86,7 +86,7 @@ boost::asio::awaitable<void> PasswordService::forgot(std::string email, std::str
   auto executor = co_await boost::asio::this_coro::executor;
   auto* mailer = ctx_.mailer;
   auto send_mail = [mailer, mail]() -> boost::asio::awaitable<void> { co_await mailer->send(mail); };
-  auto on_done = [](std::exception_ptr e) {
+  auto on_done = [](const std::exception_ptr& e) {
     if (!e) return;
     try {
       std::rethrow_exception(e);

@@ -67,7 +67,7 @@ void add_profile_routes(http::Router& router, AuthServices s) {
              {.summary = "Remove the avatar", .tag = "auth", .auth = true, .responses = {{204, "Removed"}}});
 
   auto get_avatar = [s](http::Request req) -> Awaitable {
-    const std::string id = req.param("id");
+    const auto& id = req.param("id");
     if (id.size() > 64) throw errors::not_found("no avatar for that user");
     // (g++ 12 miscompiles co_await inside a conditional expression: keep it a statement.)
     std::optional<Avatar> avatar = co_await s.profiles.avatar(id);

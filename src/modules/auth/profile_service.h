@@ -13,7 +13,7 @@
 
 namespace tc::auth {
 
-inline constexpr std::size_t kMaxAvatarBytes = 512 * 1024;
+inline constexpr std::size_t kMaxAvatarBytes = 512UL * 1024;
 
 struct ProfileChange {
   std::optional<std::string> display_name;

@@ -153,6 +153,7 @@ TEST_P(AuditChainConformance, ForgingTheHeadIsDetected) {
 
 TEST_P(AuditChainConformance, ConcurrentAppendersKeepOneUnbrokenChain) {
   std::vector<std::thread> writers;
+  writers.reserve(4);
   for (int t = 0; t < 4; ++t) {
     writers.emplace_back([this] {
       for (int i = 0; i < 25; ++i) {

@@ -29,7 +29,7 @@ struct Fixture {
     all.insert(all.end(), mine.begin(), mine.end());
     infra::store::migrate(*t.store, all);
   }
-  std::unique_ptr<AuthContext> context(AuthSettings s) {
+  std::unique_ptr<AuthContext> context(const AuthSettings& s) {
     return std::make_unique<AuthContext>(*t.store, t.cache, t.pool, *t.bus, chain, nullptr, s,
                                          PiiCipher({{"k1", pii_key}}, index_key));
   }
@@ -76,7 +76,7 @@ TEST(AuthService, TokensSignedWithTheServersKeyButWrongClaimsAreRefused) {
     EXPECT_EQ(status_of(good, token), 401) << s->jwt.issuer << " " << s->jwt.audience << " " << s->access_ttl.count();
   }
   EXPECT_EQ(status_of(good, good.issue("user-1", "user", "session-1", "").access_token), 200);
-  EXPECT_EQ(status_of(good, std::string(1024 * 1024, 'a')), 401) << "a 1 MB token";
+  EXPECT_EQ(status_of(good, std::string(1024UL * 1024, 'a')), 401) << "a 1 MB token";
 }
 
 TEST(AuthService, RevokedSessionsStopAtOnceAndListenersHearOnce) {
