@@ -3,6 +3,7 @@
 #include "infra/infra_config.h"
 #include "modules/auth/auth_module.h"
 #include "modules/gateway/gateway.h"
+#include "modules/market/market_module.h"
 #include "modules/realtime/realtime_module.h"
 
 namespace tc::app {
@@ -11,6 +12,7 @@ void register_modules(ModuleManager& manager) {
   manager.add(modules::gateway::spec());
   manager.add(auth::spec());
   manager.add(realtime::spec());
+  manager.add(market::spec());
 }
 
 ConfigSchema full_config_schema() {
@@ -18,6 +20,7 @@ ConfigSchema full_config_schema() {
   infra::add_config_keys(schema);
   auth::add_config_keys(schema);
   realtime::add_config_keys(schema);
+  market::add_config_keys(schema);
   return schema;
 }
 
