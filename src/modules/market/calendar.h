@@ -15,7 +15,7 @@ namespace tc::market {
 
 enum class CalendarKind : std::uint8_t { always, us_equities, fx };
 
-std::string_view calendar_name(CalendarKind kind);  // "24/7", "XNYS", "FX"
+std::string_view calendar_name(CalendarKind kind);       // "24/7", "XNYS", "FX"
 std::string_view calendar_time_zone(CalendarKind kind);  // "UTC" or "America/New_York"
 
 // New York's offset from UTC at an instant, in milliseconds (−4 h or −5 h).

@@ -68,8 +68,8 @@ void CandleSeries::apply_bar(const Candle& bar) {
 std::vector<Candle> CandleSeries::range(std::int64_t from, std::int64_t to, std::size_t limit) const {
   auto last = std::upper_bound(bars_.begin(), bars_.end(), to,
                                [](std::int64_t t, const Slot& s) { return t < s.candle.time_ms; });
-  auto first = std::lower_bound(bars_.begin(), last, from,
-                                [](const Slot& s, std::int64_t t) { return s.candle.time_ms < t; });
+  auto first =
+      std::lower_bound(bars_.begin(), last, from, [](const Slot& s, std::int64_t t) { return s.candle.time_ms < t; });
   if (static_cast<std::size_t>(last - first) > limit) first = last - static_cast<std::ptrdiff_t>(limit);
   std::vector<Candle> out;
   out.reserve(static_cast<std::size_t>(last - first));

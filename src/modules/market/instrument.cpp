@@ -3,8 +3,8 @@
 namespace tc::market {
 namespace {
 
-Instrument stock(std::string symbol, std::string name, std::string exchange, double price, double vol,
-                 double volume, double loading) {
+Instrument stock(std::string symbol, std::string name, std::string exchange, double price, double vol, double volume,
+                 double loading) {
   return {.symbol = std::move(symbol),
           .name = std::move(name),
           .asset_class = "stock",

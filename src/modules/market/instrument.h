@@ -9,7 +9,7 @@
 namespace tc::market {
 
 struct Instrument {
-  std::string symbol;       // upper case, e.g. "AAPL", "BTCUSD", "EURUSD"
+  std::string symbol;  // upper case, e.g. "AAPL", "BTCUSD", "EURUSD"
   std::string name;
   std::string asset_class;  // "stock", "crypto", "fx"
   std::string exchange;     // MIC or venue

@@ -12,7 +12,7 @@ class MarketChannels final : public realtime::ChannelOwner {
  public:
   explicit MarketChannels(const Market& market) : market_(market) {}
   boost::asio::awaitable<realtime::SubscribeGrant> authorize_subscribe(realtime::Principal who,
-                                                                        std::string channel) override;
+                                                                       std::string channel) override;
   boost::asio::awaitable<boost::json::value> accept_publication(realtime::Principal who, std::string channel,
                                                                 boost::json::value data) override;
 

@@ -24,10 +24,10 @@ boost::json::object instrument_json(const Instrument& in) {
 }
 
 boost::json::object quote_json(const Quote& q) {
-  boost::json::object o{{"symbol", q.symbol},       {"last", q.last},           {"bid", q.bid},
-                        {"ask", q.ask},             {"time_ms", q.time_ms},     {"day_open", q.day_open},
-                        {"day_high", q.day_high},   {"day_low", q.day_low},     {"day_volume", q.day_volume},
-                        {"simulated", q.simulated}};
+  boost::json::object o{
+      {"symbol", q.symbol},         {"last", q.last},          {"bid", q.bid},           {"ask", q.ask},
+      {"time_ms", q.time_ms},       {"day_open", q.day_open},  {"day_high", q.day_high}, {"day_low", q.day_low},
+      {"day_volume", q.day_volume}, {"simulated", q.simulated}};
   if (q.previous_close > 0) {
     o["previous_close"] = q.previous_close;
     o["change_pct"] = (q.last - q.previous_close) / q.previous_close * 100;

@@ -30,18 +30,18 @@ class MarketModule final : public app::Module {
     store_ = std::make_unique<CandleStore>(ctx.store);
     feed_ = std::make_unique<SimFeed>(
         *state_, Simulator(instruments, static_cast<std::uint64_t>(ctx.config.integer("market.simulator.seed"))),
-        *store_, [realtime](const std::string& channel, const boost::json::value& data) {
-          realtime->publish(channel, data);
-        },
+        *store_,
+        [realtime](const std::string& channel, const boost::json::value& data) { realtime->publish(channel, data); },
         wall_clock_ms,
         SimFeedOptions{.tick_interval = ctx.config.duration("market.simulator.tick_interval"),
                        .history_days = static_cast<int>(ctx.config.integer("market.simulator.history_days"))});
     const auto began = std::chrono::steady_clock::now();
     feed_->backfill();
-    log::info("market: simulated history generated",
-              {{"instruments", instruments.size()},
-               {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began)
-                          .count()}});
+    log::info(
+        "market: simulated history generated",
+        {{"instruments", instruments.size()},
+         {"ms",
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count()}});
 
     auto channels = std::make_shared<MarketChannels>(*state_);
     realtime->register_namespace("market", channels);

@@ -4,8 +4,8 @@
 #include "modules/market/market_json.h"
 #include "modules/market/query.h"
 
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
+#include <boost/json/parse.hpp>
 
 #include <cmath>
 
@@ -162,12 +162,12 @@ void add_routes(http::Router& router, const Market& market, const auth::Authenti
          "exchange":{"type":"string"},"currency":{"type":"string"},"tick_size":{"type":"number"},
          "calendar":{"type":"object"},"simulated":{"type":"boolean"}}}},"next_cursor":{"type":["string","null"]}}})"),
        .query_params = {"q", "asset_class"}});
-  router.add(
-      "GET", "/api/v1/instruments/{symbol}", [d](http::Request req) { return get_instrument(d, std::move(req)); },
-      {.summary = "One instrument with its latest quote",
-       .tag = "market",
-       .auth = true,
-       .responses = {{200, "The instrument"}, {401, "Not signed in"}, {404, "Unknown symbol"}}});
+  router.add("GET", "/api/v1/instruments/{symbol}",
+             [d](http::Request req) { return get_instrument(d, std::move(req)); },
+             {.summary = "One instrument with its latest quote",
+              .tag = "market",
+              .auth = true,
+              .responses = {{200, "The instrument"}, {401, "Not signed in"}, {404, "Unknown symbol"}}});
   router.add(
       "GET", "/api/v1/instruments/{symbol}/quote", [d](http::Request req) { return get_quote(d, std::move(req)); },
       {.summary = "Quote snapshot: last, bid/ask, the trading day's open/high/low/volume, previous close",
@@ -175,8 +175,7 @@ void add_routes(http::Router& router, const Market& market, const auth::Authenti
        .auth = true,
        .responses = {{200, "The quote"}, {401, "Not signed in"}, {404, "Unknown symbol"}, {503, "No price yet"}}});
   router.add(
-      "GET", "/api/v1/instruments/{symbol}/candles",
-      [d](http::Request req) { return get_candles(d, std::move(req)); },
+      "GET", "/api/v1/instruments/{symbol}/candles", [d](http::Request req) { return get_candles(d, std::move(req)); },
       {.summary = "OHLCV candles, oldest first; the newest may still be forming",
        .tag = "market",
        .auth = true,
@@ -189,12 +188,11 @@ void add_routes(http::Router& router, const Market& market, const auth::Authenti
                                              candle_item)
                                      .c_str()),
        .query_params = {"timeframe", "from", "to", "limit"}});
-  router.add(
-      "GET", "/api/v1/indicators", [d](http::Request req) { return list_indicators(d, std::move(req)); },
-      {.summary = "The indicators the server computes, with their parameters and outputs",
-       .tag = "market",
-       .auth = true,
-       .responses = common});
+  router.add("GET", "/api/v1/indicators", [d](http::Request req) { return list_indicators(d, std::move(req)); },
+             {.summary = "The indicators the server computes, with their parameters and outputs",
+              .tag = "market",
+              .auth = true,
+              .responses = common});
   router.add(
       "GET", "/api/v1/instruments/{symbol}/indicators/{name}",
       [d](http::Request req) { return get_indicator(d, std::move(req)); },

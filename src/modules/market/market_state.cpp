@@ -33,7 +33,8 @@ MarketState::MarketState(std::vector<Instrument> instruments, MarketStateOptions
   data_.resize(instruments_.size());
   for (std::size_t i = 0; i < instruments_.size(); ++i) {
     by_symbol_[instruments_[i].symbol] = i;
-    for (auto tf : kTimeframes) data_[i].series.emplace_back(tf, instruments_[i].calendar, options_.capacity[index(tf)]);
+    for (auto tf : kTimeframes)
+      data_[i].series.emplace_back(tf, instruments_[i].calendar, options_.capacity[index(tf)]);
   }
 }
 

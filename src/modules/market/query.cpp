@@ -34,7 +34,8 @@ std::vector<std::pair<std::string, std::string>> query_pairs(const http::Request
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
     auto key = http::percent_decode(pair.substr(0, eq), true);
-    auto value = eq == std::string_view::npos ? std::optional<std::string>("") : http::percent_decode(pair.substr(eq + 1), true);
+    auto value =
+        eq == std::string_view::npos ? std::optional<std::string>("") : http::percent_decode(pair.substr(eq + 1), true);
     if (!key || !value) throw errors::bad_request("malformed percent-escape in the query string");
     if (key->size() > 64 || value->size() > 64) throw errors::bad_request("query parameters are limited to 64 bytes");
     if (out.size() == 32) throw errors::bad_request("at most 32 query parameters");

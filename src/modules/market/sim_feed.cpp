@@ -104,10 +104,9 @@ void SimFeed::flush_blocking() noexcept {
 }
 
 void SimFeed::publish_candle(const std::string& symbol, Timeframe tf, const Candle& c, bool closed) {
-  boost::json::object data{{"symbol", symbol},  {"timeframe", name(tf)}, {"time_ms", c.time_ms},
-                           {"open", c.open},    {"high", c.high},        {"low", c.low},
-                           {"close", c.close},  {"volume", c.volume},    {"closed", closed},
-                           {"simulated", true}};
+  boost::json::object data{{"symbol", symbol}, {"timeframe", name(tf)}, {"time_ms", c.time_ms}, {"open", c.open},
+                           {"high", c.high},   {"low", c.low},          {"close", c.close},     {"volume", c.volume},
+                           {"closed", closed}, {"simulated", true}};
   std::string channel = "candles:";
   channel.append(symbol).append(":").append(name(tf));
   publish_(channel, data);
@@ -120,8 +119,8 @@ void SimFeed::step_once(std::int64_t now_ms) {
     const auto& symbol = sim_.instruments()[t.instrument].symbol;
     const auto update = state_.ingest_tick(t.instrument, t.time_ms, t.price, t.size);
     if (!update.accepted) continue;
-    boost::json::object tick{{"symbol", symbol}, {"time_ms", t.time_ms}, {"price", t.price},
-                             {"size", t.size},   {"simulated", true}};
+    boost::json::object tick{
+        {"symbol", symbol}, {"time_ms", t.time_ms}, {"price", t.price}, {"size", t.size}, {"simulated", true}};
     if (auto q = state_.quote(symbol)) {
       tick["bid"] = q->bid;
       tick["ask"] = q->ask;

@@ -134,7 +134,8 @@ double Simulator::price(std::size_t i) const { return round_to_tick(i, state_[i]
 double Simulator::volume(std::size_t i, std::int64_t t, double minutes, double shock) {
   const auto& in = instruments_[i];
   const double noise = std::exp(0.3 * rng_.normal() - 0.045);
-  const double v = in.volume_per_minute * minutes * intraday_profile(in.calendar, t) * (0.6 + 0.5 * std::abs(shock)) * noise;
+  const double v =
+      in.volume_per_minute * minutes * intraday_profile(in.calendar, t) * (0.6 + 0.5 * std::abs(shock)) * noise;
   return std::max(0.0001, std::round(v * 10000) / 10000);
 }
 
@@ -156,9 +157,10 @@ void Simulator::history(std::int64_t from_ms, std::int64_t to_ms, int step_minut
       const double close = price(i);
       const double tick = instruments_[i].tick_size;
       // Extremes beyond open and close, as a Brownian path of that variance makes.
-      const double high = std::round(std::max(open, close) * std::exp(std::abs(rng_.normal()) * sd * 0.5) / tick) * tick;
-      const double low =
-          std::max(tick, std::round(std::min(open, close) * std::exp(-std::abs(rng_.normal()) * sd * 0.5) / tick) * tick);
+      const double high =
+          std::round(std::max(open, close) * std::exp(std::abs(rng_.normal()) * sd * 0.5) / tick) * tick;
+      const double low = std::max(
+          tick, std::round(std::min(open, close) * std::exp(-std::abs(rng_.normal()) * sd * 0.5) / tick) * tick);
       sink(i, {t, open, std::max({high, open, close}), std::min({low, open, close}), close,
                volume(i, t, minutes, mv.shock)});
       state_[i].last_ms = t + step;

@@ -59,8 +59,8 @@ class Simulator {
  private:
   struct State {
     double log_price = 0;
-    double h = 0;       // per-minute variance (GARCH state)
-    double h_bar = 0;   // its long-run level
+    double h = 0;      // per-minute variance (GARCH state)
+    double h_bar = 0;  // its long-run level
     std::int64_t last_ms = 0;
   };
   struct Move {

@@ -11,7 +11,7 @@ namespace tc::market {
 enum class Timeframe : std::uint8_t { m1, m5, m15, h1, h4, d1 };
 
 inline constexpr std::array<Timeframe, 6> kTimeframes{Timeframe::m1, Timeframe::m5, Timeframe::m15,
-                                                       Timeframe::h1, Timeframe::h4, Timeframe::d1};
+                                                      Timeframe::h1, Timeframe::h4, Timeframe::d1};
 inline constexpr std::string_view kTimeframeList = "1m, 5m, 15m, 1h, 4h, 1d";
 
 constexpr std::string_view name(Timeframe tf) {

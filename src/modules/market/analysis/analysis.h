@@ -31,9 +31,9 @@ struct Trend {
 };
 
 struct Pattern {
-  std::string name;       // e.g. "bullish_engulfing"
-  std::string direction;  // "bullish", "bearish" or "neutral"
-  double confidence = 0;  // [0, 1]
+  std::string name;           // e.g. "bullish_engulfing"
+  std::string direction;      // "bullish", "bearish" or "neutral"
+  double confidence = 0;      // [0, 1]
   std::size_t first_bar = 0;  // index into the candles
   std::size_t last_bar = 0;
 };

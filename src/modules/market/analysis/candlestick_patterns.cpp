@@ -64,10 +64,12 @@ class Scanner {
     const auto& c = b_[i];
     const double ratio = body(c) / std::max(body(p), 1e-12);
     if (bearish(p) && bullish(c) && c.close >= p.open && c.open <= p.close && body(c) > body(p) && trend <= 0) {
-      out.push_back({"bullish_engulfing", "bullish", clamp01(0.5 + 0.15 * (ratio - 1) + (trend < 0 ? 0.15 : 0)), i - 1, i});
+      out.push_back(
+          {"bullish_engulfing", "bullish", clamp01(0.5 + 0.15 * (ratio - 1) + (trend < 0 ? 0.15 : 0)), i - 1, i});
     }
     if (bullish(p) && bearish(c) && c.open >= p.close && c.close <= p.open && body(c) > body(p) && trend >= 0) {
-      out.push_back({"bearish_engulfing", "bearish", clamp01(0.5 + 0.15 * (ratio - 1) + (trend > 0 ? 0.15 : 0)), i - 1, i});
+      out.push_back(
+          {"bearish_engulfing", "bearish", clamp01(0.5 + 0.15 * (ratio - 1) + (trend > 0 ? 0.15 : 0)), i - 1, i});
     }
     const bool inside = body_top(c) < body_top(p) && body_bottom(c) > body_bottom(p);
     if (inside && body(p) >= avg && body(c) <= 0.6 * body(p)) {
@@ -83,10 +85,12 @@ class Scanner {
     const bool star = body(m) <= 0.3 * body(a) && body(a) >= avg;
     const double mid_a = (a.open + a.close) / 2;
     if (star && bearish(a) && body_top(m) <= a.close + 0.1 * body(a) && bullish(c) && c.close > mid_a) {
-      out.push_back({"morning_star", "bullish", clamp01(0.6 + 0.4 * (c.close - mid_a) / std::max(body(a), 1e-12)), i - 2, i});
+      out.push_back(
+          {"morning_star", "bullish", clamp01(0.6 + 0.4 * (c.close - mid_a) / std::max(body(a), 1e-12)), i - 2, i});
     }
     if (star && bullish(a) && body_bottom(m) >= a.close - 0.1 * body(a) && bearish(c) && c.close < mid_a) {
-      out.push_back({"evening_star", "bearish", clamp01(0.6 + 0.4 * (mid_a - c.close) / std::max(body(a), 1e-12)), i - 2, i});
+      out.push_back(
+          {"evening_star", "bearish", clamp01(0.6 + 0.4 * (mid_a - c.close) / std::max(body(a), 1e-12)), i - 2, i});
     }
     auto soldier = [avg](const Candle& prev, const Candle& cur) {
       return bullish(cur) && cur.close > prev.close && cur.open >= prev.open && cur.open <= prev.close &&
@@ -97,10 +101,12 @@ class Scanner {
              lower_shadow(cur) <= 0.3 * body(cur) && body(cur) >= 0.5 * avg;
     };
     if (bullish(a) && body(a) >= 0.5 * avg && soldier(a, m) && soldier(m, c)) {
-      out.push_back({"three_white_soldiers", "bullish", clamp01((body(a) + body(m) + body(c)) / (3 * avg) * 0.5), i - 2, i});
+      out.push_back(
+          {"three_white_soldiers", "bullish", clamp01((body(a) + body(m) + body(c)) / (3 * avg) * 0.5), i - 2, i});
     }
     if (bearish(a) && body(a) >= 0.5 * avg && crow(a, m) && crow(m, c)) {
-      out.push_back({"three_black_crows", "bearish", clamp01((body(a) + body(m) + body(c)) / (3 * avg) * 0.5), i - 2, i});
+      out.push_back(
+          {"three_black_crows", "bearish", clamp01((body(a) + body(m) + body(c)) / (3 * avg) * 0.5), i - 2, i});
     }
   }
 

@@ -130,8 +130,7 @@ class Wma {
 template <bool Max>
 class RollingExtreme {
  public:
-  explicit RollingExtreme(int period)
-      : n_(static_cast<std::size_t>(period)), idx_(n_ + 1), val_(n_ + 1) {}
+  explicit RollingExtreme(int period) : n_(static_cast<std::size_t>(period)), idx_(n_ + 1), val_(n_ + 1) {}
   double update(double x) noexcept {
     const std::size_t i = count_++;
     while (len_ > 0 && !better(val_[slot(len_ - 1)], x)) --len_;

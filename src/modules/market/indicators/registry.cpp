@@ -38,16 +38,21 @@ std::vector<IndicatorSpec> build() {
   using P = const std::vector<double>&;
   using E = const IndicatorEnv&;
   std::vector<IndicatorSpec> s;
-  s.push_back({"sma", "simple moving average of the close", {period(20)}, {"value"},
-               [](P p, E) { return make<SmaIndicator>(as_int(p[0])); }});
-  s.push_back({"ema", "exponential moving average of the close (SMA-seeded)", {period(20)}, {"value"},
-               [](P p, E) { return make<EmaIndicator>(as_int(p[0])); }});
-  s.push_back({"wma", "linearly weighted moving average of the close", {period(20)}, {"value"},
-               [](P p, E) { return make<WmaIndicator>(as_int(p[0])); }});
-  s.push_back({"dema", "double exponential moving average", {period(20)}, {"value"},
-               [](P p, E) { return make<DemaIndicator>(as_int(p[0])); }});
-  s.push_back({"tema", "triple exponential moving average", {period(20)}, {"value"},
-               [](P p, E) { return make<TemaIndicator>(as_int(p[0])); }});
+  s.push_back({"sma", "simple moving average of the close", {period(20)}, {"value"}, [](P p, E) {
+                 return make<SmaIndicator>(as_int(p[0]));
+               }});
+  s.push_back({"ema", "exponential moving average of the close (SMA-seeded)", {period(20)}, {"value"}, [](P p, E) {
+                 return make<EmaIndicator>(as_int(p[0]));
+               }});
+  s.push_back({"wma", "linearly weighted moving average of the close", {period(20)}, {"value"}, [](P p, E) {
+                 return make<WmaIndicator>(as_int(p[0]));
+               }});
+  s.push_back({"dema", "double exponential moving average", {period(20)}, {"value"}, [](P p, E) {
+                 return make<DemaIndicator>(as_int(p[0]));
+               }});
+  s.push_back({"tema", "triple exponential moving average", {period(20)}, {"value"}, [](P p, E) {
+                 return make<TemaIndicator>(as_int(p[0]));
+               }});
   s.push_back({"macd",
                "moving average convergence/divergence (EMAs)",
                {period(12, "fast"), period(26, "slow"), period(9, "signal")},
@@ -57,42 +62,51 @@ std::vector<IndicatorSpec> build() {
                  if (p[0] >= p[1]) return "fast must be smaller than slow";
                  return std::nullopt;
                }});
-  s.push_back({"rsi", "relative strength index (Wilder)", {period(14)}, {"value"},
-               [](P p, E) { return make<RsiIndicator>(as_int(p[0])); }});
-  s.push_back({"stochastic", "stochastic oscillator %K and %D", {period(14), period(3, "signal")}, {"k", "d"},
-               [](P p, E) { return make<StochasticIndicator>(as_int(p[0]), as_int(p[1])); }});
+  s.push_back({"rsi", "relative strength index (Wilder)", {period(14)}, {"value"}, [](P p, E) {
+                 return make<RsiIndicator>(as_int(p[0]));
+               }});
+  s.push_back(
+      {"stochastic", "stochastic oscillator %K and %D", {period(14), period(3, "signal")}, {"k", "d"}, [](P p, E) {
+         return make<StochasticIndicator>(as_int(p[0]), as_int(p[1]));
+       }});
   s.push_back({"stoch_rsi",
                "stochastic RSI with %K and %D",
                {period(14, "rsi_period"), period(14, "stochastic_period"), period(3, "k"), period(3, "d")},
                {"stoch_rsi", "k", "d"},
-               [](P p, E) {
-                 return make<StochRsiIndicator>(as_int(p[0]), as_int(p[1]), as_int(p[2]), as_int(p[3]));
+               [](P p, E) { return make<StochRsiIndicator>(as_int(p[0]), as_int(p[1]), as_int(p[2]), as_int(p[3])); }});
+  s.push_back({"williams_r", "Williams %R", {period(14)}, {"value"}, [](P p, E) {
+                 return make<WilliamsRIndicator>(as_int(p[0]));
                }});
-  s.push_back({"williams_r", "Williams %R", {period(14)}, {"value"},
-               [](P p, E) { return make<WilliamsRIndicator>(as_int(p[0])); }});
-  s.push_back({"roc", "rate of change in percent", {period(12)}, {"value"},
-               [](P p, E) { return make<RocIndicator>(as_int(p[0])); }});
-  s.push_back({"cci", "commodity channel index", {period(20)}, {"value"},
-               [](P p, E) { return make<CciIndicator>(as_int(p[0])); }});
-  s.push_back({"mfi", "money flow index (TA-Lib definition)", {period(14)}, {"value"},
-               [](P p, E) { return make<MfiIndicator>(as_int(p[0])); }});
+  s.push_back({"roc", "rate of change in percent", {period(12)}, {"value"}, [](P p, E) {
+                 return make<RocIndicator>(as_int(p[0]));
+               }});
+  s.push_back({"cci", "commodity channel index", {period(20)}, {"value"}, [](P p, E) {
+                 return make<CciIndicator>(as_int(p[0]));
+               }});
+  s.push_back({"mfi", "money flow index (TA-Lib definition)", {period(14)}, {"value"}, [](P p, E) {
+                 return make<MfiIndicator>(as_int(p[0]));
+               }});
   s.push_back({"bollinger",
                "Bollinger Bands (SMA ± k population standard deviations)",
                {period(20), {"stddev", 2, 0.1, 10, false}},
                {"middle", "upper", "lower", "pb"},
                [](P p, E) { return make<BollingerIndicator>(as_int(p[0]), p[1]); }});
-  s.push_back({"atr", "average true range (Wilder)", {period(14)}, {"value"},
-               [](P p, E) { return make<AtrIndicator>(as_int(p[0])); }});
-  s.push_back({"donchian", "Donchian channel", {period(20)}, {"upper", "middle", "lower"},
-               [](P p, E) { return make<DonchianIndicator>(as_int(p[0])); }});
+  s.push_back({"atr", "average true range (Wilder)", {period(14)}, {"value"}, [](P p, E) {
+                 return make<AtrIndicator>(as_int(p[0]));
+               }});
+  s.push_back({"donchian", "Donchian channel", {period(20)}, {"upper", "middle", "lower"}, [](P p, E) {
+                 return make<DonchianIndicator>(as_int(p[0]));
+               }});
   s.push_back({"keltner",
                "Keltner channel (EMA ± multiplier · ATR)",
                {period(20), period(10, "atr_period"), {"multiplier", 2, 0.1, 10, false}},
                {"middle", "upper", "lower"},
                [](P p, E) { return make<KeltnerIndicator>(as_int(p[0]), as_int(p[1]), p[2]); }});
   s.push_back({"obv", "on-balance volume", {}, {"value"}, [](P, E) { return make<ObvIndicator>(); }});
-  s.push_back({"vwap", "session volume-weighted average price (restarts each trading day)", {}, {"value"},
-               [](P, E env) { return make<VwapIndicator>(env.session_of); }});
+  s.push_back(
+      {"vwap", "session volume-weighted average price (restarts each trading day)", {}, {"value"}, [](P, E env) {
+         return make<VwapIndicator>(env.session_of);
+       }});
   return s;
 }
 
@@ -138,10 +152,11 @@ std::vector<double> resolve_params(const IndicatorSpec& spec,
     if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v)) {
       throw errors::bad_request(fmt::format("{}={} is not a number", name, text));
     }
-    if (p.integer && v != std::floor(v)) throw errors::bad_request(fmt::format("{}={} must be a whole number", name, text));
+    if (p.integer && v != std::floor(v))
+      throw errors::bad_request(fmt::format("{}={} must be a whole number", name, text));
     if (v < p.min || v > p.max) {
-      throw errors::bad_request(fmt::format("{}={} is out of range: {} to {}", name, text, format_number(p.min),
-                                            format_number(p.max)));
+      throw errors::bad_request(
+          fmt::format("{}={} is out of range: {} to {}", name, text, format_number(p.min), format_number(p.max)));
     }
     values[i] = v;
   }

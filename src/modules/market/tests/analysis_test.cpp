@@ -65,8 +65,8 @@ TEST(Patterns, TwoAndThreeBars) {
   EXPECT_NE(find(bear, "bearish_engulfing"), nullptr);
   auto harami = candlestick_patterns(after_decline({bar(0, 108, 108.5, 100, 100.5), bar(0, 102, 104, 101.5, 103.5)}));
   EXPECT_NE(find(harami, "bullish_harami"), nullptr);
-  auto morning = candlestick_patterns(
-      after_decline({bar(0, 108, 108.5, 102, 102.5), bar(0, 101.8, 102.2, 101, 101.5), bar(0, 102, 107.5, 101.8, 107)}));
+  auto morning = candlestick_patterns(after_decline(
+      {bar(0, 108, 108.5, 102, 102.5), bar(0, 101.8, 102.2, 101, 101.5), bar(0, 102, 107.5, 101.8, 107)}));
   const auto* m = find(morning, "morning_star");
   ASSERT_NE(m, nullptr);
   EXPECT_EQ(m->last_bar - m->first_bar, 2u);

@@ -122,7 +122,7 @@ TEST(MarketState, LateTicksBeyondTheWindowAreDroppedAndListenersSeeTicks) {
   std::vector<double> heard;
   const auto id = state.add_tick_listener([&heard](const Tick& t) { heard.push_back(t.price); });
   EXPECT_TRUE(state.ingest_tick(0, kJan15 + 10'000, 100, 1).accepted);
-  EXPECT_TRUE(state.ingest_tick(0, kJan15 + 8'500, 99, 1).accepted);  // 1.5 s late: inside the window
+  EXPECT_TRUE(state.ingest_tick(0, kJan15 + 8'500, 99, 1).accepted);   // 1.5 s late: inside the window
   EXPECT_FALSE(state.ingest_tick(0, kJan15 + 7'000, 98, 1).accepted);  // 3 s late: dropped
   EXPECT_EQ(state.late_ticks_dropped(), 1u);
   const auto u = state.ingest_tick(0, kJan15 + kMin, 101, 1);

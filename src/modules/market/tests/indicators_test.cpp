@@ -109,8 +109,8 @@ TEST(Indicators, BollingerStaysExactOnLargePrices) {
 }
 
 TEST(Indicators, AtrStochasticWilliamsByHand) {
-  const std::vector<Bar> bars{{0, 10, 12, 9, 11, 100}, {1, 11, 13, 10, 12, 100}, {2, 12, 15, 11, 14, 100},
-                              {3, 14, 14, 8, 9, 100}};
+  const std::vector<Bar> bars{
+      {0, 10, 12, 9, 11, 100}, {1, 11, 13, 10, 12, 100}, {2, 12, 15, 11, 14, 100}, {3, 14, 14, 8, 9, 100}};
   AtrIndicator atr(2);
   StochasticIndicator st(3, 2);
   WilliamsRIndicator wr(3);
@@ -141,7 +141,8 @@ TEST(Indicators, RocObvDonchianMacdByHand) {
 
   ObvIndicator obv;
   std::vector<double> o;
-  for (const auto& b : std::vector<Bar>{{0, 0, 0, 0, 10, 5}, {0, 0, 0, 0, 11, 7}, {0, 0, 0, 0, 11, 3}, {0, 0, 0, 0, 9, 4}})
+  for (const auto& b :
+       std::vector<Bar>{{0, 0, 0, 0, 10, 5}, {0, 0, 0, 0, 11, 7}, {0, 0, 0, 0, 11, 3}, {0, 0, 0, 0, 9, 4}})
     o.push_back(obv.update(b)[0]);
   EXPECT_TRUE(std::isnan(o[0]));
   EXPECT_EQ(o[1], 7);
