@@ -209,6 +209,22 @@ test("indicators agree with technicalindicators on the same candles", async () =
       1e-9,
       at("keltner"),
     );
+    const adx = (await server("adx", "&period=14")).filter((v) => v.adx !== null);
+    compareTail(
+      adx,
+      ti.ADX.calculate({ period: 14, ...input }),
+      [["adx", (v) => v.adx], ["pdi", (v) => v.pdi], ["mdi", (v) => v.mdi]],
+      1e-9,
+      at("adx"),
+    );
+    compareTail(await server("psar", "&step=0.02&max=0.2"), ti.PSAR.calculate({ step: 0.02, max: 0.2, ...input }), value, 1e-9, at("psar"));
+    compareTail(
+      await server("ichimoku"),
+      ti.IchimokuCloud.calculate({ conversionPeriod: 9, basePeriod: 26, spanPeriod: 52, displacement: 26, ...input }),
+      [["conversion", (v) => v.conversion], ["base", (v) => v.base], ["span_a", (v) => v.spanA], ["span_b", (v) => v.spanB]],
+      1e-9,
+      at("ichimoku"),
+    );
     // Session VWAP restarts each trading day; technicalindicators' VWAP is
     // cumulative, so it is run once per session on that session's bars.
     const vwap = await server("vwap");

@@ -39,7 +39,7 @@ SimFeed::~SimFeed() { stop(); }
 
 void SimFeed::backfill() {
   const std::int64_t now = clock_();
-  const std::int64_t minute_start = (now / kMinuteMs) * kMinuteMs - options_.minute_history_days * 24 * kHourMs;
+  const std::int64_t minute_start = (now / kMinuteMs) * kMinuteMs - kHourMs * 24 * options_.minute_history_days;
   const std::int64_t hour_start = (minute_start / kHourMs) * kHourMs;
   const std::int64_t from = hour_start - static_cast<std::int64_t>(options_.history_days) * 24 * kHourMs;
   auto hourly = [this](std::size_t i, const Candle& c) { state_.ingest_bar(i, c, 60); };

@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "modules/market/indicators/moving_averages.h"
 #include "modules/market/indicators/oscillators.h"
+#include "modules/market/indicators/trend.h"
 #include "modules/market/indicators/volatility.h"
 #include "modules/market/indicators/volume.h"
 
@@ -107,6 +108,29 @@ std::vector<IndicatorSpec> build() {
       {"vwap", "session volume-weighted average price (restarts each trading day)", {}, {"value"}, [](P, E env) {
          return make<VwapIndicator>(env.session_of);
        }});
+  s.push_back(
+      {"adx", "average directional index with +DI and -DI (Wilder)", {period(14)}, {"adx", "pdi", "mdi"}, [](P p, E) {
+         return make<AdxIndicator>(as_int(p[0]));
+       }});
+  s.push_back({"psar",
+               "parabolic SAR",
+               {{"step", 0.02, 0.001, 1, false}, {"max", 0.2, 0.001, 1, false}},
+               {"value"},
+               [](P p, E) { return make<PsarIndicator>(p[0], p[1]); },
+               [](P p) -> std::optional<std::string> {
+                 if (p[0] > p[1]) return "step must not exceed max";
+                 return std::nullopt;
+               }});
+  s.push_back({"supertrend",
+               "SuperTrend (ATR bands around the median price)",
+               {period(10), {"multiplier", 3, 0.1, 20, false}},
+               {"value", "direction"},
+               [](P p, E) { return make<SuperTrendIndicator>(as_int(p[0]), p[1]); }});
+  s.push_back({"ichimoku",
+               "Ichimoku cloud lines (not displaced)",
+               {period(9, "conversion"), period(26, "base"), period(52, "span")},
+               {"conversion", "base", "span_a", "span_b"},
+               [](P p, E) { return make<IchimokuIndicator>(as_int(p[0]), as_int(p[1]), as_int(p[2])); }});
   return s;
 }
 

@@ -13,6 +13,7 @@ Candle bar(std::int64_t i, double o, double h, double l, double c) { return {i *
 // Five falling bars (a downtrend to reverse), then the bars under test.
 std::vector<Candle> after_decline(std::vector<Candle> tail) {
   std::vector<Candle> bars;
+  bars.reserve(6 + tail.size());
   for (int i = 0; i < 6; ++i) bars.push_back(bar(i, 120 - 2 * i, 120.5 - 2 * i, 117.5 - 2 * i, 118 - 2 * i));
   for (auto& c : tail) {
     c.time_ms = static_cast<std::int64_t>(bars.size()) * 60'000;
@@ -22,6 +23,7 @@ std::vector<Candle> after_decline(std::vector<Candle> tail) {
 }
 std::vector<Candle> after_rise(std::vector<Candle> tail) {
   std::vector<Candle> bars;
+  bars.reserve(6 + tail.size());
   for (int i = 0; i < 6; ++i) bars.push_back(bar(i, 100 + 2 * i, 102.5 + 2 * i, 99.5 + 2 * i, 102 + 2 * i));
   for (auto& c : tail) {
     c.time_ms = static_cast<std::int64_t>(bars.size()) * 60'000;

@@ -42,11 +42,11 @@ TEST(Calendar, TradingDaysAndSessions) {
   EXPECT_TRUE(is_open(CalendarKind::us_equities, kJan15 + 14 * kHour + 30 * kMin));
   EXPECT_FALSE(is_open(CalendarKind::us_equities, kJan15 + 21 * kHour));
   // Saturday 2026-01-17 is closed for stocks and FX, open for crypto.
-  EXPECT_FALSE(is_open(CalendarKind::us_equities, kJan15 + 2 * 24 * kHour + 15 * kHour));
-  EXPECT_FALSE(is_open(CalendarKind::fx, kJan15 + 2 * 24 * kHour + 15 * kHour));
-  EXPECT_TRUE(is_open(CalendarKind::always, kJan15 + 2 * 24 * kHour + 15 * kHour));
+  EXPECT_FALSE(is_open(CalendarKind::us_equities, kJan15 + kHour * 2 * 24 + kHour * 15));
+  EXPECT_FALSE(is_open(CalendarKind::fx, kJan15 + kHour * 2 * 24 + kHour * 15));
+  EXPECT_TRUE(is_open(CalendarKind::always, kJan15 + kHour * 2 * 24 + kHour * 15));
   // FX opens Sunday 17:00 New York (22:00Z in winter).
-  const std::int64_t sunday = kJan15 + 3 * 24 * kHour;
+  const std::int64_t sunday = kJan15 + kHour * 3 * 24;
   EXPECT_FALSE(is_open(CalendarKind::fx, sunday + 21 * kHour + 59 * kMin));
   EXPECT_TRUE(is_open(CalendarKind::fx, sunday + 22 * kHour));
 }
@@ -71,7 +71,7 @@ TEST(CandleSeries, TicksBuildOhlcvByEventTime) {
 
 TEST(CandleSeries, RangeSelectsByBucketAndKeepsTheNewest) {
   CandleSeries s(Timeframe::m5, CalendarKind::always, 100);
-  for (int i = 0; i < 10; ++i) s.apply_tick(kJan15 + i * 5 * kMin, 100 + i, 1);
+  for (int i = 0; i < 10; ++i) s.apply_tick(kJan15 + kMin * 5 * i, 100 + i, 1);
   auto all = s.range(INT64_MIN, INT64_MAX, 100);
   ASSERT_EQ(all.size(), 10u);
   auto mid = s.range(kJan15 + 10 * kMin, kJan15 + 20 * kMin, 100);

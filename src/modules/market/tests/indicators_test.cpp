@@ -4,6 +4,7 @@
 #include "modules/market/indicators/moving_averages.h"
 #include "modules/market/indicators/oscillators.h"
 #include "modules/market/indicators/registry.h"
+#include "modules/market/indicators/trend.h"
 #include "modules/market/indicators/volatility.h"
 #include "modules/market/indicators/volume.h"
 #include "modules/market/simulator.h"
@@ -12,7 +13,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 namespace tc::market::ind {
 namespace {
@@ -22,6 +22,7 @@ Bar close_bar(double c, std::int64_t t = 0) { return {t, c, c, c, c, 1}; }
 template <class I>
 std::vector<double> run_close(I ind, const std::vector<double>& closes, std::size_t output = 0) {
   std::vector<double> out;
+  out.reserve(closes.size());
   for (double c : closes) out.push_back(ind.update(close_bar(c))[output]);
   return out;
 }
@@ -158,6 +159,7 @@ TEST(Indicators, RocObvDonchianMacdByHand) {
 
   // MACD line = EMA(fast) − EMA(slow); signal = EMA of the line.
   std::vector<double> x;
+  x.reserve(60);
   for (int i = 0; i < 60; ++i) x.push_back(100 + std::sin(i / 4.0) * 5 + i * 0.1);
   auto fast = run_close(EmaIndicator(5), x), slow = run_close(EmaIndicator(10), x);
   auto line = run_close(MacdIndicator(5, 10, 3), x, 0);
@@ -181,6 +183,7 @@ TEST(Indicators, VwapRestartsEachSession) {
 TEST(Indicators, DemaTemaFollowALinearTrendExactly) {
   // On a straight line, DEMA and TEMA remove the EMA's lag entirely.
   std::vector<double> x;
+  x.reserve(80);
   for (int i = 0; i < 80; ++i) x.push_back(50 + 2.0 * i);
   auto dema = run_close(DemaIndicator(5), x);
   auto tema = run_close(TemaIndicator(5), x);
@@ -206,7 +209,13 @@ std::vector<Bar> random_bars(std::size_t n, std::uint64_t seed) {
   return bars;
 }
 
-bool same(const Values& a, const Values& b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+// Exact equality, with "not ready" (NaN) equal to itself.
+bool same(const Values& a, const Values& b) {
+  for (std::size_t i = 0; i < Values::kMax; ++i) {
+    if (std::isnan(a[i]) != std::isnan(b[i]) || (!std::isnan(a[i]) && a[i] != b[i])) return false;
+  }
+  return true;
+}
 
 // For every indicator in the catalogue: peeking a bar gives what updating with
 // it gives, and peeks in between (of bars that never close) change nothing.
@@ -245,6 +254,41 @@ TEST(Indicators, BatchEqualsStreaming) {
     auto live = spec.make(params, {});
     for (std::size_t i = 0; i < bars.size(); ++i) ASSERT_TRUE(same(batch[i], live->update(bars[i]))) << spec.name;
   }
+}
+
+TEST(Indicators, SuperTrendFollowsTheTrendAndFlips) {
+  SuperTrendIndicator st(3, 1);
+  Values v;
+  // Rising bars: the line is the lower band, below the lows, and never falls.
+  double last_line = 0;
+  for (int i = 0; i < 20; ++i) {
+    const double c = 100 + i;
+    v = st.update({i, c - 0.5, c + 0.5, c - 1, c, 1});
+    if (i >= 3) {
+      EXPECT_EQ(v[1], 1);
+      EXPECT_LT(v[0], c - 1);
+      EXPECT_GE(v[0], last_line);
+      last_line = v[0];
+    }
+  }
+  // A collapse below the lower band turns it down: the line jumps above price.
+  v = st.update({20, 119, 119, 105, 106, 1});
+  EXPECT_EQ(v[1], -1);
+  EXPECT_GT(v[0], 106);
+}
+
+TEST(Indicators, ParabolicSarStartsLongAndFlipsOnACross) {
+  PsarIndicator sar(0.02, 0.2);
+  EXPECT_EQ(sar.update({0, 10, 11, 9, 10.5, 1})[0], 9);  // first bar: its low
+  double prev = 9;
+  for (int i = 1; i < 6; ++i) {
+    const double v = sar.update({i, 10.0 + i, 11.0 + i, 9.0 + i, 10.5 + i, 1})[0];
+    EXPECT_GE(v, prev);     // rising under an uptrend
+    EXPECT_LT(v, 9.0 + i);  // below the bar
+    prev = v;
+  }
+  // A bar far below the SAR flips it to the trade's extreme high (16).
+  EXPECT_EQ(sar.update({6, 12, 12.5, 5, 6, 1})[0], 16);
 }
 
 TEST(Indicators, ParametersAreValidated) {

@@ -16,7 +16,7 @@ constexpr std::int64_t kJan15 = 1'768'435'200'000;  // Thursday 00:00Z
 std::vector<Candle> history_of(std::uint64_t seed, std::size_t instrument, int days, std::int64_t from = kJan15) {
   Simulator sim(simulated_instruments(), seed);
   std::vector<Candle> out;
-  sim.history(from, from + days * 1440 * kMin, 1, [&](std::size_t i, const Candle& c) {
+  sim.history(from, from + kMin * 1440 * days, 1, [&](std::size_t i, const Candle& c) {
     if (i == instrument) out.push_back(c);
   });
   return out;
@@ -39,8 +39,8 @@ TEST(Simulator, SameSeedSamePathOtherSeedOtherPath) {
   Simulator s1(simulated_instruments(), 9), s2(simulated_instruments(), 9);
   std::vector<SimTick> t1, t2;
   for (int i = 1; i <= 50; ++i) {
-    s1.step(kJan15 + 15 * 3'600'000 + i * 250, t1);
-    s2.step(kJan15 + 15 * 3'600'000 + i * 250, t2);
+    s1.step(kJan15 + kMin * 60 * 15 + kMin / 240 * i, t1);
+    s2.step(kJan15 + kMin * 60 * 15 + kMin / 240 * i, t2);
   }
   ASSERT_EQ(t1.size(), t2.size());
   for (std::size_t i = 0; i < t1.size(); ++i) EXPECT_EQ(t1[i].price, t2[i].price);
@@ -51,7 +51,7 @@ TEST(Simulator, PricesAreValidBarsOnTheTickGrid) {
   EXPECT_GE(all.size(), 30u);
   Simulator sim(all, 1);
   std::size_t bars = 0;
-  sim.history(kJan15, kJan15 + 2 * 1440 * kMin, 1, [&](std::size_t i, const Candle& c) {
+  sim.history(kJan15, kJan15 + kMin * 1440 * 2, 1, [&](std::size_t i, const Candle& c) {
     ++bars;
     const double tick = all[i].tick_size;
     ASSERT_GT(c.low, 0) << all[i].symbol;
@@ -68,7 +68,7 @@ TEST(Simulator, ClosedMarketsDoNotTick) {
   Simulator sim(all, 3);
   std::vector<SimTick> ticks;
   // Saturday 2026-01-17 15:00Z: only crypto trades.
-  const std::int64_t saturday = kJan15 + 2 * 1440 * kMin + 15 * 60 * kMin;
+  const std::int64_t saturday = kJan15 + kMin * 1440 * 2 + kMin * 60 * 15;
   sim.step(saturday, ticks);
   sim.step(saturday + 250, ticks);
   ASSERT_FALSE(ticks.empty());
@@ -83,8 +83,8 @@ double correlation(const std::vector<double>& a, const std::vector<double>& b) {
     ma += a[i];
     mb += b[i];
   }
-  ma /= a.size();
-  mb /= b.size();
+  ma /= static_cast<double>(a.size());
+  mb /= static_cast<double>(b.size());
   double cov = 0, va = 0, vb = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
     cov += (a[i] - ma) * (b[i] - mb);
@@ -96,13 +96,14 @@ double correlation(const std::vector<double>& a, const std::vector<double>& b) {
 
 std::vector<double> log_returns(const std::vector<Candle>& bars) {
   std::vector<double> r;
+  r.reserve(bars.size());
   for (const auto& c : bars) r.push_back(std::log(c.close / c.open));
   return r;
 }
 
 TEST(Simulator, MovesAreCorrelatedWithinAnAssetClassAndVolatilityClusters) {
   // Monday to Thursday: FX trades throughout, so the minutes line up.
-  const std::int64_t monday = kJan15 - 3 * 1440 * kMin;
+  const std::int64_t monday = kJan15 - kMin * 1440 * 3;
   const auto btc = log_returns(history_of(8, index_of("BTCUSD"), 3, monday));
   const auto eth = log_returns(history_of(8, index_of("ETHUSD"), 3, monday));
   const auto eur = log_returns(history_of(8, index_of("EURUSD"), 3, monday));
