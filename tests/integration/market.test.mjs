@@ -118,6 +118,7 @@ test("bad input is refused with the reason and the bound", async () => {
     ["/api/v1/instruments/BTCUSD/indicators/macd?fast=30&slow=10", 400, /fast must be smaller than slow/],
     ["/api/v1/instruments/BTCUSD/analysis?timeframe=1w", 400, /allowed/],
     ["/api/v1/instruments/NOPE/indicators/sma", 404, /no instrument "NOPE"/],
+    ["/api/v1/instruments/BTCUSD/candles?source=guess", 400, /source must be live or stored/],
   ];
   for (const [path, status, detail] of cases) {
     const body = await problem(await api(path), status);
@@ -127,6 +128,17 @@ test("bad input is refused with the reason and the bound", async () => {
   assert.deepEqual(tf.allowed, ["1m", "5m", "15m", "1h", "4h", "1d"]);
   const unknown = await problem(await api("/api/v1/instruments/BTCUSD/indicators/magic"), 404);
   assert.ok(unknown.known.includes("macd"));
+  // Importing history needs the import_market_data permission (admins).
+  const upload = await fetch(`${server.url}/api/v1/instruments/BTCUSD/candles/import?timeframe=1h`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "text/csv" },
+    body: "time,open,high,low,close,volume\n1704153600000,1,2,0.5,1.5,10\n",
+  });
+  assert.match((await problem(upload, 403)).detail, /import_market_data/);
+  // The stored candles (system of record) are readable; nothing was imported.
+  const stored = await json("/api/v1/instruments/BTCUSD/candles?timeframe=1h&source=stored&from=1704153600000&to=1704153600000");
+  assert.equal(stored.source, "stored");
+  assert.deepEqual(stored.items, []);
 });
 
 // Fetches a frozen window of closed candles and the server's indicator over the

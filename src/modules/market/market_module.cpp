@@ -47,7 +47,7 @@ class MarketModule final : public app::Module {
     realtime->register_namespace("market", channels);
     realtime->register_namespace("candles", channels);
     ctx.services.provide<Market>(state_.get());
-    add_routes(ctx.router, *state_, *auth);
+    add_routes(ctx.router, *state_, *auth, ctx.store, ctx.pool);
     ctx.metrics.gauge_fn("tradechat_market_late_ticks_dropped", "Ticks dropped for arriving too late", {},
                          [s = state_.get()] { return static_cast<double>(s->late_ticks_dropped()); });
     feed_->start();

@@ -1,6 +1,9 @@
 #include "modules/market/market_routes.h"
 
 #include "core/errors.h"
+#include "modules/auth/permissions.h"
+#include "modules/market/candle_store.h"
+#include "modules/market/csv_import.h"
 #include "modules/market/market_json.h"
 #include "modules/market/query.h"
 
@@ -18,6 +21,8 @@ using Awaitable = boost::asio::awaitable<http::Response>;
 struct Deps {
   const Market* market;
   const auth::Authenticator* auth;
+  infra::store::Store* store;
+  BlockingPool* pool;
 };
 
 json::object schema(const char* text) { return json::parse(text).as_object(); }
@@ -69,13 +74,63 @@ Awaitable get_candles(Deps d, http::Request req) {
   const auto& in = instrument_or_404(*d.market, req.param("symbol"));
   const auto tf = timeframe_param(req);
   const auto q = candle_query(req, tf);
+  // source=live (default): the in-memory series the feed builds; source=stored:
+  // the system of record (imported history and closed live candles).
+  const auto source = req.query_param("source").value_or("live");
+  if (source != "live" && source != "stored") throw errors::bad_request("source must be live or stored");
+  std::vector<Candle> candles;
+  if (source == "live") {
+    candles = d.market->candles(in.symbol, tf, q);
+  } else {
+    auto read = [symbol = in.symbol, tf, q](infra::store::Connection& c) {
+      return CandleStore::read(c, symbol, tf, q.from_ms, q.to_ms, q.limit);
+    };
+    candles = co_await d.store->with_connection(std::move(read));
+  }
   json::array items;
-  for (const auto& c : d.market->candles(in.symbol, tf, q)) items.push_back(candle_json(c));
+  for (const auto& c : candles) items.push_back(candle_json(c));
   co_return http::Response::json(json::object{{"symbol", in.symbol},
                                               {"timeframe", name(tf)},
+                                              {"source", source},
                                               {"simulated", in.simulated},
                                               {"items", std::move(items)},
                                               {"next_cursor", nullptr}});
+}
+
+Awaitable import_candles(Deps d, http::Request req) {
+  auth::require_permission(d.auth->require(req), auth::Permission::import_market_data);
+  const auto& in = instrument_or_404(*d.market, req.param("symbol"));
+  const auto ct = req.header("Content-Type").value_or("");
+  if (ct.substr(0, 8) != "text/csv" && ct.substr(0, 10) != "text/plain") {
+    throw errors::unsupported_media_type("send the file as text/csv");
+  }
+  const auto tf = timeframe_param(req);
+  auto parse = [body = std::move(req.body), tf, kind = in.calendar] { return parse_ohlcv_csv(body, tf, kind); };
+  auto parsed = co_await d.pool->run(std::move(parse));
+  if (parsed.error_count > 0) {
+    json::array errors;
+    for (const auto& e : parsed.errors) {
+      errors.push_back({{"line", e.line}, {"column", e.column}, {"message", e.message}});
+    }
+    const auto& first = parsed.errors.front();
+    throw errors::validation(fmt::format("{} bad row(s); nothing was imported; first: line {}{}: {}",
+                                         parsed.error_count, first.line,
+                                         first.column.empty() ? "" : ", column " + first.column, first.message))
+        .with("errors", std::move(errors))
+        .with("error_count", parsed.error_count);
+  }
+  std::vector<StoredCandle> rows;
+  rows.reserve(parsed.candles.size());
+  for (const auto& c : parsed.candles) rows.push_back({in.symbol, tf, c, false});
+  const auto from = parsed.candles.front().time_ms, to = parsed.candles.back().time_ms;
+  auto write = [rows = std::move(rows)](infra::store::Connection& c) { CandleStore::write(c, rows); };
+  co_await d.store->transaction(std::move(write));
+  co_return http::Response::json(json::object{{"symbol", in.symbol},
+                                              {"timeframe", name(tf)},
+                                              {"imported", parsed.candles.size()},
+                                              {"from_ms", from},
+                                              {"to_ms", to}},
+                                 201);
 }
 
 Awaitable list_indicators(Deps d, http::Request req) {
@@ -145,8 +200,9 @@ Awaitable get_analysis(Deps d, http::Request req) {
 
 }  // namespace
 
-void add_routes(http::Router& router, const Market& market, const auth::Authenticator& auth) {
-  const Deps d{&market, &auth};
+void add_routes(http::Router& router, const Market& market, const auth::Authenticator& auth, infra::store::Store& store,
+                BlockingPool& pool) {
+  const Deps d{&market, &auth, &store, &pool};
   const std::vector<std::pair<int, std::string>> common{{200, "OK"}, {401, "Not signed in"}};
   const auto candle_item = R"({"type":"object","properties":{"time_ms":{"type":"integer"},"open":{"type":"number"},
     "high":{"type":"number"},"low":{"type":"number"},"close":{"type":"number"},"volume":{"type":"number"}}})";
@@ -187,7 +243,20 @@ void add_routes(http::Router& router, const Market& market, const auth::Authenti
          "next_cursor":{{"type":["string","null"]}}}}}})",
                                              candle_item)
                                      .c_str()),
-       .query_params = {"timeframe", "from", "to", "limit"}});
+       .query_params = {"timeframe", "from", "to", "limit", "source"}});
+  router.add("POST", "/api/v1/instruments/{symbol}/candles/import",
+             [d](http::Request req) { return import_candles(d, std::move(req)); },
+             {.summary = "Import OHLCV history from CSV (text/csv) into the stored candles; all rows or none",
+              .tag = "market",
+              .auth = true,
+              .responses = {{201, "Imported"},
+                            {401, "Not signed in"},
+                            {403, "Needs the import_market_data permission"},
+                            {404, "Unknown symbol"},
+                            {415, "Not text/csv"},
+                            {422, "Bad rows: errors [{line, column, message}], nothing imported"}},
+              .query_params = {"timeframe"}},
+             {.max_body_bytes = 16ULL * 1024 * 1024});
   router.add("GET", "/api/v1/indicators", [d](http::Request req) { return list_indicators(d, std::move(req)); },
              {.summary = "The indicators the server computes, with their parameters and outputs",
               .tag = "market",

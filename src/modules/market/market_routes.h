@@ -2,12 +2,16 @@
 // analysis); all need a bearer token.
 #pragma once
 
+#include "core/blocking_pool.h"
+#include "infra/store/store.h"
 #include "modules/auth/auth.h"
 #include "modules/market/market.h"
 #include "net/router.h"
 
 namespace tc::market {
 
-void add_routes(http::Router& router, const Market& market, const auth::Authenticator& auth);
+// `store` holds the stored candles (imports, closed live candles); `pool` runs CSV parsing.
+void add_routes(http::Router& router, const Market& market, const auth::Authenticator& auth, infra::store::Store& store,
+                BlockingPool& pool);
 
 }  // namespace tc::market
