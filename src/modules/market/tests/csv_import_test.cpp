@@ -11,6 +11,7 @@ namespace tc::market {
 namespace {
 
 constexpr std::int64_t kJan2 = 1'704'153'600'000;  // 2024-01-02T00:00:00Z
+constexpr std::int64_t kHour = 3'600'000;
 
 TEST(CsvImport, YahooDailyLayoutUsesTheExchangeDay) {
   const auto r = parse_ohlcv_csv(
@@ -21,8 +22,8 @@ TEST(CsvImport, YahooDailyLayoutUsesTheExchangeDay) {
   ASSERT_EQ(r.error_count, 0u) << r.errors[0].message;
   ASSERT_EQ(r.candles.size(), 2u);
   // The 1d candle of a US stock starts at New York midnight (05:00Z in winter).
-  EXPECT_EQ(r.candles[0].time_ms, kJan2 + 5 * 3'600'000);
-  EXPECT_EQ(r.candles[0], (Candle{kJan2 + 5 * 3'600'000, 187.15, 188.44, 183.89, 185.64, 82488700}));
+  EXPECT_EQ(r.candles[0].time_ms, kJan2 + kHour * 5);
+  EXPECT_EQ(r.candles[0], (Candle{kJan2 + kHour * 5, 187.15, 188.44, 183.89, 185.64, 82488700}));
 }
 
 TEST(CsvImport, HeaderlessBinanceKlinesAndIsoTimesAndSemicolons) {
@@ -37,8 +38,8 @@ TEST(CsvImport, HeaderlessBinanceKlinesAndIsoTimesAndSemicolons) {
       "time;open;high;low;close\n2024-01-02T10:00:00Z;1.1;1.2;1.0;1.15\n2024-01-02 06:00-05:00;1;1;1;1\n",
       Timeframe::h1, CalendarKind::fx);
   ASSERT_EQ(r.error_count, 0u) << r.errors[0].message;
-  EXPECT_EQ(r.candles[0].time_ms, kJan2 + 10 * 3'600'000);
-  EXPECT_EQ(r.candles[1].time_ms, kJan2 + 11 * 3'600'000);
+  EXPECT_EQ(r.candles[0].time_ms, kJan2 + kHour * 10);
+  EXPECT_EQ(r.candles[1].time_ms, kJan2 + kHour * 11);
   EXPECT_EQ(r.candles[1].volume, 0);  // volume is optional
   // Unix seconds.
   r = parse_ohlcv_csv("timestamp,o,h,l,c,v\n1704153600,1,2,0.5,1.5,10\n", Timeframe::m1, CalendarKind::always);
