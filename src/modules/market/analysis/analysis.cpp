@@ -39,6 +39,18 @@ boost::json::object analyze(const std::vector<Candle>& bars) {
                         {"bars", p.last_bar - p.first_bar + 1}});
   }
   out["patterns"] = std::move(patterns);
+  json::array charts;
+  for (const auto& p : chart_patterns(bars)) {
+    charts.push_back({{"name", p.name},
+                      {"direction", p.direction},
+                      {"confidence", p.confidence},
+                      {"level", p.level},
+                      {"confirmed", p.confirmed},
+                      {"start_time_ms", bars[p.first_bar].time_ms},
+                      {"end_time_ms", bars[p.last_bar].time_ms},
+                      {"bars", p.last_bar - p.first_bar + 1}});
+  }
+  out["chart_patterns"] = std::move(charts);
   return out;
 }
 

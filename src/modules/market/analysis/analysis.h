@@ -38,10 +38,27 @@ struct Pattern {
   std::size_t last_bar = 0;
 };
 
+// A chart pattern over swing points: double top/bottom, head and shoulders (and
+// inverse), triangles, and breakouts. `level` is the price that confirms it (the
+// neckline, the broken level, the triangle's flat side); `confirmed` once a close
+// has crossed it.
+struct ChartPattern {
+  std::string name;
+  std::string direction;  // "bullish", "bearish" or "neutral"
+  double confidence = 0;  // [0, 1]
+  std::size_t first_bar = 0;
+  std::size_t last_bar = 0;
+  double level = 0;
+  bool confirmed = false;
+};
+
 std::vector<Level> support_resistance(const std::vector<Candle>& bars, std::size_t max_levels = 6);
 Trend trend(const std::vector<Candle>& bars, std::size_t lookback = 50);
 // Patterns ending in the last `lookback` bars, oldest first.
 std::vector<Pattern> candlestick_patterns(const std::vector<Candle>& bars, std::size_t lookback = 100);
+
+// Chart patterns whose last swing lies in the last `lookback` bars.
+std::vector<ChartPattern> chart_patterns(const std::vector<Candle>& bars, std::size_t lookback = 120);
 
 boost::json::object analyze(const std::vector<Candle>& bars);
 
