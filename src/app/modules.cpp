@@ -4,6 +4,7 @@
 #include "modules/audit/audit_module.h"
 #include "modules/auth/auth_module.h"
 #include "modules/gateway/gateway.h"
+#include "modules/market/market_module.h"
 #include "modules/realtime/realtime_module.h"
 
 namespace tc::app {
@@ -13,6 +14,7 @@ void register_modules(ModuleManager& manager) {
   manager.add(audit::spec());
   manager.add(auth::spec());
   manager.add(realtime::spec());
+  manager.add(market::spec());
 }
 
 ConfigSchema full_config_schema() {
@@ -21,6 +23,7 @@ ConfigSchema full_config_schema() {
   audit::add_config_keys(schema);
   auth::add_config_keys(schema);
   realtime::add_config_keys(schema);
+  market::add_config_keys(schema);
   return schema;
 }
 

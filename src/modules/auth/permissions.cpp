@@ -20,6 +20,7 @@ constexpr std::array kPermissions{
     PermissionInfo{Permission::change_roles, "change_roles", Role::admin},
     PermissionInfo{Permission::disable_accounts, "disable_accounts", Role::admin},
     PermissionInfo{Permission::read_audit_log, "read_audit_log", Role::admin},
+    PermissionInfo{Permission::import_market_data, "import_market_data", Role::admin},
 };
 
 constexpr std::array kRoles{Role::user, Role::moderator, Role::admin};

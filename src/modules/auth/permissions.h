@@ -21,6 +21,7 @@ enum class Permission {
   change_roles,          // admin: grant and take away roles
   disable_accounts,      // admin: disable and re-enable accounts
   read_audit_log,        // admin: read and verify the audit trail
+  import_market_data,    // admin: load candle history into the market store
 };
 
 std::optional<Role> parse_role(std::string_view name);

@@ -1,0 +1,104 @@
+#include "modules/market/market_module.h"
+
+#include "core/log.h"
+#include "modules/auth/auth.h"
+#include "modules/market/market_channels.h"
+#include "modules/market/market_routes.h"
+#include "modules/market/sim_feed.h"
+#include "modules/realtime/realtime.h"
+
+#include <chrono>
+
+namespace tc::market {
+namespace {
+
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class MarketModule final : public app::Module {
+ public:
+  void start(app::ModuleContext& ctx) override {
+    auto* auth = ctx.services.find<auth::Authenticator>();
+    auto* realtime = ctx.services.find<realtime::Realtime>();
+    if (!auth || !realtime) throw std::logic_error("market needs the auth and realtime modules");
+
+    auto instruments = simulated_instruments();
+    state_ = std::make_unique<MarketState>(
+        instruments, MarketStateOptions{.late_tick_window_ms = ctx.config.duration("market.late_tick_window").count()});
+    store_ = std::make_unique<CandleStore>(ctx.store);
+    feed_ = std::make_unique<SimFeed>(
+        *state_, Simulator(instruments, static_cast<std::uint64_t>(ctx.config.integer("market.simulator.seed"))),
+        *store_,
+        [realtime](const std::string& channel, const boost::json::value& data) { realtime->publish(channel, data); },
+        wall_clock_ms,
+        SimFeedOptions{.tick_interval = ctx.config.duration("market.simulator.tick_interval"),
+                       .history_days = static_cast<int>(ctx.config.integer("market.simulator.history_days"))});
+    const auto began = std::chrono::steady_clock::now();
+    feed_->backfill();
+    log::info(
+        "market: simulated history generated",
+        {{"instruments", instruments.size()},
+         {"ms",
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count()}});
+
+    auto channels = std::make_shared<MarketChannels>(*state_);
+    realtime->register_namespace("market", channels);
+    realtime->register_namespace("candles", channels);
+    ctx.services.provide<Market>(state_.get());
+    add_routes(ctx.router, *state_, *auth, ctx.store, ctx.pool);
+    ctx.metrics.gauge_fn("tradechat_market_late_ticks_dropped", "Ticks dropped for arriving too late", {},
+                         [s = state_.get()] { return static_cast<double>(s->late_ticks_dropped()); });
+    feed_->start();
+  }
+
+  void stop() noexcept override {
+    if (feed_) feed_->stop();
+  }
+
+ private:
+  std::unique_ptr<MarketState> state_;
+  std::unique_ptr<CandleStore> store_;
+  std::unique_ptr<SimFeed> feed_;
+};
+
+}  // namespace
+
+void add_config_keys(ConfigSchema& schema) {
+  using K = ConfigKind;
+  schema.add({.key = "market.simulator.seed",
+              .kind = K::integer,
+              .default_value = "42",
+              .help = "seed of the simulated feed (same seed and start minute, same history)",
+              .min = 0,
+              .max = std::numeric_limits<std::int64_t>::max()});
+  schema.add({.key = "market.simulator.tick_interval",
+              .kind = K::duration,
+              .default_value = "250ms",
+              .help = "time between simulated ticks (one per open instrument per interval)",
+              .min = 10,
+              .max = 60'000});
+  schema.add({.key = "market.simulator.history_days",
+              .kind = K::integer,
+              .default_value = "180",
+              .help = "days of hourly history generated at start (plus two days of minute bars)",
+              .min = 1,
+              .max = 730});
+  schema.add({.key = "market.late_tick_window",
+              .kind = K::duration,
+              .default_value = "2s",
+              .help = "how far behind an instrument's newest tick a tick may arrive and still count",
+              .min = 0,
+              .max = 300'000});
+}
+
+app::ModuleSpec spec() {
+  return {.name = "market",
+          .description = "instruments, simulated feed, candles, indicators, chart analysis",
+          .dependencies = {"auth", "realtime"},
+          .create = [] { return std::make_unique<MarketModule>(); },
+          .migrations = migrations()};
+}
+
+}  // namespace tc::market
