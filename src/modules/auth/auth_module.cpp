@@ -8,6 +8,7 @@
 #include "modules/audit/audit_module.h"
 #include "modules/auth/auth_routes.h"
 #include "modules/auth/pii_rotation.h"
+#include "modules/auth/user_directory.h"
 #include "net/json_fields.h"
 
 #include <sodium.h>
@@ -40,6 +41,7 @@ class AuthModule final : public app::Module, public SessionEvents {
     passwords_ = std::make_unique<PasswordService>(*context_);
     profiles_ = std::make_unique<ProfileService>(*context_);
     admin_ = std::make_unique<AdminService>(*context_);
+    directory_ = std::make_unique<UserDirectoryService>(*context_);
     if (!ctx.config.list("auth.pii_old_keys").empty()) reseal_personal_data(ctx.store, context_->pii);
     accounts_->load_state();
     // Revocations made by other instances (and echoes of our own, which add nothing).
@@ -53,6 +55,7 @@ class AuthModule final : public app::Module, public SessionEvents {
     });
     ctx.services.provide<Authenticator>(accounts_.get());
     ctx.services.provide<SessionEvents>(this);
+    ctx.services.provide<UserDirectory>(directory_.get());
     AuthServices services{*accounts_, *mfa_, *passwords_, *profiles_, *admin_};
     add_account_routes(ctx.router, services);
     add_mfa_routes(ctx.router, services);
@@ -77,6 +80,7 @@ class AuthModule final : public app::Module, public SessionEvents {
   std::unique_ptr<PasswordService> passwords_;
   std::unique_ptr<ProfileService> profiles_;
   std::unique_ptr<AdminService> admin_;
+  std::unique_ptr<UserDirectoryService> directory_;
   std::unique_ptr<infra::bus::Subscription> revocations_;
 };
 

@@ -1,0 +1,20 @@
+// Account lookups for other modules (auth::UserDirectory): ids and usernames to the
+// enabled accounts they name, in one round trip each way.
+#pragma once
+
+#include "modules/auth/auth.h"
+#include "modules/auth/auth_context.h"
+
+namespace tc::auth {
+
+class UserDirectoryService final : public UserDirectory {
+ public:
+  explicit UserDirectoryService(AuthContext& ctx) : ctx_(ctx) {}
+  boost::asio::awaitable<std::vector<UserRef>> find_users(std::vector<std::string> ids,
+                                                          std::vector<std::string> usernames) override;
+
+ private:
+  AuthContext& ctx_;
+};
+
+}  // namespace tc::auth
