@@ -14,6 +14,11 @@ namespace {
 using infra::store::Connection;
 using infra::store::Value;
 
+// A free coroutine owning its arguments: it outlives the request that started it.
+boost::asio::awaitable<void> send_reset_email(infra::mail::Mailer* mailer, infra::mail::Email mail) {
+  co_await mailer->send(std::move(mail));
+}
+
 }  // namespace
 
 boost::asio::awaitable<void> PasswordService::change(Principal who, std::string current, std::string next,
@@ -84,8 +89,6 @@ boost::asio::awaitable<void> PasswordService::forgot(std::string email, std::str
                               "\n\nIf it was not you, ignore this email: your password stays as it is.\n"};
   // Sent in the background, so the answer takes as long for unknown addresses.
   auto executor = co_await boost::asio::this_coro::executor;
-  auto* mailer = ctx_.mailer;
-  auto send_mail = [mailer, mail]() -> boost::asio::awaitable<void> { co_await mailer->send(mail); };
   auto on_done = [](const std::exception_ptr& e) {
     if (!e) return;
     try {
@@ -94,7 +97,7 @@ boost::asio::awaitable<void> PasswordService::forgot(std::string email, std::str
       log::error("password reset email failed", {{"error", ex.what()}});
     }
   };
-  boost::asio::co_spawn(executor, send_mail(), on_done);
+  boost::asio::co_spawn(executor, send_reset_email(ctx_.mailer, std::move(mail)), on_done);
 }
 
 boost::asio::awaitable<void> PasswordService::reset(std::string token, std::string next, std::string ip) {
