@@ -309,6 +309,12 @@ test("live: ticks on market:<SYMBOL> and the forming candle on candles:<SYMBOL>:
   assert.equal(c.timeframe, "1m");
   assert.equal(c.time_ms % 60_000, 0);
   assert.ok(c.low <= c.close && c.close <= c.high);
+  // The retained raw ticks include the one we were sent.
+  const recent = (await json("/api/v1/instruments/BTCUSD/ticks?limit=1000")).items;
+  assert.ok(recent.some((r) => r.time_ms === t.time_ms && r.price === t.price), "the published tick is retained");
+  for (let i = 1; i < recent.length; i++) assert.ok(recent[i].time_ms >= recent[i - 1].time_ms);
+  assert.equal((await json("/api/v1/instruments/BTCUSD/ticks?limit=2")).items.length, 2);
+  await problem(await api("/api/v1/instruments/BTCUSD/ticks?limit=0"), 400);
   // The REST view shows the same forming bucket (or a newer one).
   const rest = (await json("/api/v1/instruments/BTCUSD/candles?timeframe=1m&limit=1")).items[0];
   assert.ok(rest.time_ms >= c.time_ms);

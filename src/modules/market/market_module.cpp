@@ -26,7 +26,9 @@ class MarketModule final : public app::Module {
 
     auto instruments = simulated_instruments();
     state_ = std::make_unique<MarketState>(
-        instruments, MarketStateOptions{.late_tick_window_ms = ctx.config.duration("market.late_tick_window").count()});
+        instruments,
+        MarketStateOptions{.late_tick_window_ms = ctx.config.duration("market.late_tick_window").count(),
+                           .tick_retention = static_cast<std::size_t>(ctx.config.integer("market.tick_retention"))});
     store_ = std::make_unique<CandleStore>(ctx.store);
     feed_ = std::make_unique<SimFeed>(
         *state_, Simulator(instruments, static_cast<std::uint64_t>(ctx.config.integer("market.simulator.seed"))),
@@ -85,6 +87,12 @@ void add_config_keys(ConfigSchema& schema) {
               .help = "days of hourly history generated at start (plus two days of minute bars)",
               .min = 1,
               .max = 730});
+  schema.add({.key = "market.tick_retention",
+              .kind = K::integer,
+              .default_value = "1000",
+              .help = "raw ticks kept in memory per instrument (GET …/ticks); older ones are dropped",
+              .min = 0,
+              .max = 100'000});
   schema.add({.key = "market.late_tick_window",
               .kind = K::duration,
               .default_value = "2s",
