@@ -273,6 +273,11 @@ test("analysis: levels, trend and patterns as JSON with confidence and span", as
     assert.ok(p.confidence >= 0 && p.confidence <= 1, JSON.stringify(p));
     assert.ok(p.start_time_ms <= p.end_time_ms && p.bars >= 1 && p.bars <= 3);
   }
+  assert.ok(Array.isArray(a.chart_patterns));
+  for (const p of a.chart_patterns) {
+    assert.ok(p.confidence >= 0 && p.confidence <= 1 && p.level > 0 && typeof p.confirmed === "boolean", JSON.stringify(p));
+    assert.ok(p.start_time_ms <= p.end_time_ms && p.bars >= 1);
+  }
 });
 
 function connect() {
