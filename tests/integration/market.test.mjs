@@ -334,3 +334,23 @@ test("live: ticks on market:<SYMBOL> and the forming candle on candles:<SYMBOL>:
   await assert.rejects(client.publish("market:BTCUSD", { price: 1 }), (e) => e.code === 103);
   client.disconnect();
 });
+
+test("market.feed=replay: the feed replays stored candles and nothing is labelled simulated", async () => {
+  const replay = await startServer({ args: ["--set", "market.feed=replay", "--set", "market.replay.speed=600"] });
+  try {
+    const login = await (async () => {
+      const post = (path, body) =>
+        fetch(replay.url + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const password = "correct horse replay staple";
+      assert.equal((await post("/api/v1/auth/register", { username: "replayer", email: "r@example.com", password })).status, 201);
+      return (await (await post("/api/v1/auth/login", { username: "replayer", password })).json()).access_token;
+    })();
+    const get = async (path) => (await fetch(replay.url + path, { headers: { Authorization: `Bearer ${login}` } })).json();
+    const { items } = await get("/api/v1/instruments");
+    assert.ok(items.length >= 30 && items.every((i) => i.simulated === false));
+    // A fresh database has nothing stored, so there is nothing to replay (yet).
+    assert.deepEqual((await get("/api/v1/instruments/BTCUSD/candles?timeframe=1m")).items, []);
+  } finally {
+    assertCleanExit(assert, await replay.stop());
+  }
+});

@@ -27,7 +27,7 @@ TEST(SimFeed, BackfillsPublishesAndStoresClosedCandles) {
       [&published](const std::string& channel, const boost::json::value& data) {
         published.emplace_back(channel, data.as_object());
       },
-      [&now] { return now; }, {.history_days = 3});
+      [&now] { return now; }, {}, {.history_days = 3});
   feed.backfill();
   // History is there before any live tick: 3 days of hours, 2 of minutes.
   EXPECT_GE(state.candles("BTCUSD", Timeframe::h1, {.limit = 5000}).size(), 5u * 24);
