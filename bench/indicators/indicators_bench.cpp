@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,10 @@ int main(int argc, char** argv) {
       for (const auto& b : bars) out.write(reinterpret_cast<const char*>(&(b.*field)), sizeof(double));
     }
   }
-  for (int round = 0; round < 2; ++round) {  // the first round warms caches and the CPU clock
+  // The best of five rounds per figure: the test machine is shared, and the
+  // minimum is the figure least disturbed by other work (the peer does the same).
+  std::map<std::string, std::pair<double, double>> best;
+  for (int round = 0; round < 5; ++round) {
     for (const auto& spec : ind::indicator_specs()) {
       const auto params = ind::resolve_params(spec, {});
       auto live = spec.make(params, {});
@@ -71,10 +75,13 @@ int main(int argc, char** argv) {
       const auto batch = ind::compute_batch(spec, params, bars);
       const double batch_ns = ns_since(start, n);
       g_sink = acc + batch.back()[0];
-      if (round == 1) {
-        std::printf("stream %s %.2f\nbatch %s %.2f\n", spec.name.c_str(), stream_ns, spec.name.c_str(), batch_ns);
-      }
+      auto [it, fresh] = best.try_emplace(spec.name, stream_ns, batch_ns);
+      if (!fresh) it->second = {std::min(it->second.first, stream_ns), std::min(it->second.second, batch_ns)};
     }
+  }
+  for (const auto& spec : ind::indicator_specs()) {
+    const auto& [s, b] = best[spec.name];
+    std::printf("stream %s %.2f\nbatch %s %.2f\n", spec.name.c_str(), s, spec.name.c_str(), b);
   }
   // The simple ones as concrete types (what an alert engine holding them directly pays).
   {

@@ -140,8 +140,8 @@ ConfigSchema core_config_schema() {
   s.add({.key = "market.feed",
          .kind = K::enumeration,
          .default_value = "simulator",
-         .help = "where live prices come from",
-         .allowed = {"simulator"}});
+         .help = "where live prices come from: simulator, or replay of stored candles (market.replay.*)",
+         .allowed = {"simulator", "replay"}});
   s.add({.key = "ai.providers",
          .kind = K::list,
          .default_value = "",

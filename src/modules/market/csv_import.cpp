@@ -112,6 +112,8 @@ std::optional<ParsedTime> parse_time(std::string_view s) {
   return std::nullopt;
 }
 
+constexpr std::int64_t kLatestMs = 4'102'444'800'000;  // 2100-01-01T00:00:00Z
+
 enum Col : std::size_t { kTime, kOpen, kHigh, kLow, kClose, kVolume, kCols };
 constexpr std::array<std::string_view, kCols> kColNames{"time", "open", "high", "low", "close", "volume"};
 
@@ -211,7 +213,9 @@ CsvImport parse_ohlcv_csv(std::string_view text, Timeframe tf, CalendarKind cale
     } else {
       c.time_ms = t->ms;
       if (t->date_only && tf == Timeframe::d1) c.time_ms = trading_day_start(calendar, t->ms + 12 * 3'600'000LL);
-      if (aligner.bucket_of(c.time_ms) != c.time_ms) {
+      if (c.time_ms < 0 || c.time_ms > kLatestMs) {
+        fail(line_no, header_name[kTime], "outside 1970-01-01 to 2100-01-01");
+      } else if (aligner.bucket_of(c.time_ms) != c.time_ms) {
         fail(line_no, header_name[kTime], fmt::format("not the start of a {} candle", name(tf)));
       } else if (c.time_ms <= previous) {
         fail(line_no, header_name[kTime],

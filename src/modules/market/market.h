@@ -42,6 +42,13 @@ struct Quote {
   bool simulated = true;
 };
 
+// One retained raw tick.
+struct RecentTick {
+  std::int64_t time_ms = 0;
+  double price = 0;
+  double size = 0;
+};
+
 struct CandleQuery {
   std::int64_t from_ms = INT64_MIN;
   std::int64_t to_ms = INT64_MAX;
@@ -66,6 +73,9 @@ class Market {
   // matches first; at most `limit`.
   virtual std::vector<const Instrument*> search(std::string_view text, std::size_t limit) const = 0;
 
+  // The newest accepted raw ticks (at most `limit`, oldest first); each instrument
+  // keeps the last market.tick_retention of them in memory. Throws 404 when unknown.
+  virtual std::vector<RecentTick> recent_ticks(std::string_view symbol, std::size_t limit) const = 0;
   // The latest quote; nullopt before the first price.
   virtual std::optional<Quote> quote(std::string_view symbol) const = 0;
   // Candles (the newest may be forming). Throws tc::Error 404 for an unknown symbol.

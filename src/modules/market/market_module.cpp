@@ -4,6 +4,7 @@
 #include "modules/auth/auth.h"
 #include "modules/market/market_channels.h"
 #include "modules/market/market_routes.h"
+#include "modules/market/replay_feed.h"
 #include "modules/market/sim_feed.h"
 #include "modules/realtime/realtime.h"
 
@@ -24,22 +25,39 @@ class MarketModule final : public app::Module {
     auto* realtime = ctx.services.find<realtime::Realtime>();
     if (!auth || !realtime) throw std::logic_error("market needs the auth and realtime modules");
 
+    const bool replay = ctx.config.str("market.feed") == "replay";
     auto instruments = simulated_instruments();
+    // Replayed prices are whatever was stored (imports are real data): not labelled simulated.
+    if (replay) {
+      for (auto& in : instruments) in.simulated = false;
+    }
     state_ = std::make_unique<MarketState>(
-        instruments, MarketStateOptions{.late_tick_window_ms = ctx.config.duration("market.late_tick_window").count()});
+        instruments,
+        MarketStateOptions{.late_tick_window_ms = ctx.config.duration("market.late_tick_window").count(),
+                           .tick_retention = static_cast<std::size_t>(ctx.config.integer("market.tick_retention"))});
     store_ = std::make_unique<CandleStore>(ctx.store);
-    feed_ = std::make_unique<SimFeed>(
-        *state_, Simulator(instruments, static_cast<std::uint64_t>(ctx.config.integer("market.simulator.seed"))),
-        *store_,
-        [realtime](const std::string& channel, const boost::json::value& data) { realtime->publish(channel, data); },
-        wall_clock_ms,
-        SimFeedOptions{.tick_interval = ctx.config.duration("market.simulator.tick_interval"),
-                       .history_days = static_cast<int>(ctx.config.integer("market.simulator.history_days"))});
+    auto publish = [realtime](const std::string& channel, const boost::json::value& data) {
+      realtime->publish(channel, data);
+    };
+    const FeedOptions feed_options{.tick_interval = ctx.config.duration("market.simulator.tick_interval")};
+    if (replay) {
+      feed_ = std::make_unique<ReplayFeed>(
+          *state_, *store_, publish, wall_clock_ms, feed_options,
+          ReplayOptions{.timeframe = parse_timeframe(ctx.config.str("market.replay.timeframe")).value_or(Timeframe::m1),
+                        .speed = ctx.config.integer("market.replay.speed"),
+                        .from_ms = ctx.config.integer("market.replay.from_ms")});
+    } else {
+      feed_ = std::make_unique<SimFeed>(
+          *state_, Simulator(instruments, static_cast<std::uint64_t>(ctx.config.integer("market.simulator.seed"))),
+          *store_, publish, wall_clock_ms, feed_options,
+          SimFeedOptions{.history_days = static_cast<int>(ctx.config.integer("market.simulator.history_days"))});
+    }
     const auto began = std::chrono::steady_clock::now();
     feed_->backfill();
     log::info(
-        "market: simulated history generated",
-        {{"instruments", instruments.size()},
+        "market: history ready",
+        {{"feed", replay ? "replay" : "simulator"},
+         {"instruments", instruments.size()},
          {"ms",
           std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count()}});
 
@@ -60,7 +78,7 @@ class MarketModule final : public app::Module {
  private:
   std::unique_ptr<MarketState> state_;
   std::unique_ptr<CandleStore> store_;
-  std::unique_ptr<SimFeed> feed_;
+  std::unique_ptr<Feed> feed_;
 };
 
 }  // namespace
@@ -85,6 +103,29 @@ void add_config_keys(ConfigSchema& schema) {
               .help = "days of hourly history generated at start (plus two days of minute bars)",
               .min = 1,
               .max = 730});
+  schema.add({.key = "market.replay.timeframe",
+              .kind = K::enumeration,
+              .default_value = "1m",
+              .help = "with market.feed = replay: which stored candles are replayed",
+              .allowed = {"1m", "5m", "15m", "1h", "4h", "1d"}});
+  schema.add({.key = "market.replay.speed",
+              .kind = K::integer,
+              .default_value = "60",
+              .help = "with market.feed = replay: market milliseconds per wall-clock millisecond",
+              .min = 1,
+              .max = 100'000'000});
+  schema.add({.key = "market.replay.from_ms",
+              .kind = K::integer,
+              .default_value = "0",
+              .help = "with market.feed = replay: replay stored candles from this Unix time (ms) on",
+              .min = 0,
+              .max = 4'102'444'800'000});
+  schema.add({.key = "market.tick_retention",
+              .kind = K::integer,
+              .default_value = "1000",
+              .help = "raw ticks kept in memory per instrument (GET …/ticks); older ones are dropped",
+              .min = 0,
+              .max = 100'000});
   schema.add({.key = "market.late_tick_window",
               .kind = K::duration,
               .default_value = "2s",

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <boost/json/parse.hpp>
 
+#include <charconv>
 #include <cmath>
 
 namespace tc::market {
@@ -67,6 +68,26 @@ Awaitable get_quote(Deps d, http::Request req) {
   auto q = d.market->quote(in.symbol);
   if (!q) throw errors::unavailable(fmt::format("no price for {} yet", in.symbol));
   co_return http::Response::json(quote_json(*q));
+}
+
+Awaitable get_ticks(Deps d, http::Request req) {
+  d.auth->require(req);
+  const auto& in = instrument_or_404(*d.market, req.param("symbol"));
+  std::size_t limit = 100;
+  if (auto v = req.query_param("limit")) {
+    std::size_t parsed = 0;
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), parsed);
+    if (ec != std::errc() || end != v->data() + v->size() || parsed < 1 || parsed > 100'000) {
+      throw errors::bad_request(fmt::format("limit={} is out of range: 1 to 100000", v->substr(0, 32)));
+    }
+    limit = parsed;
+  }
+  json::array items;
+  for (const auto& t : d.market->recent_ticks(in.symbol, limit)) {
+    items.push_back({{"time_ms", t.time_ms}, {"price", t.price}, {"size", t.size}});
+  }
+  co_return http::Response::json(json::object{
+      {"symbol", in.symbol}, {"simulated", in.simulated}, {"items", std::move(items)}, {"next_cursor", nullptr}});
 }
 
 Awaitable get_candles(Deps d, http::Request req) {
@@ -244,6 +265,14 @@ void add_routes(http::Router& router, const Market& market, const auth::Authenti
                                              candle_item)
                                      .c_str()),
        .query_params = {"timeframe", "from", "to", "limit", "source"}});
+  router.add(
+      "GET", "/api/v1/instruments/{symbol}/ticks", [d](http::Request req) { return get_ticks(d, std::move(req)); },
+      {.summary = "The newest raw ticks, oldest first (kept in memory: market.tick_retention per instrument)",
+       .tag = "market",
+       .auth = true,
+       .responses =
+           {{200, "Ticks {time_ms, price, size}"}, {400, "Bad limit"}, {401, "Not signed in"}, {404, "Unknown symbol"}},
+       .query_params = {"limit"}});
   router.add("POST", "/api/v1/instruments/{symbol}/candles/import",
              [d](http::Request req) { return import_candles(d, std::move(req)); },
              {.summary = "Import OHLCV history from CSV (text/csv) into the stored candles; all rows or none",

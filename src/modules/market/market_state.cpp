@@ -74,6 +74,14 @@ TickUpdate MarketState::ingest_tick(std::size_t instrument, std::int64_t time_ms
       d.last_ms = time_ms;
     }
     d.watermark_ms = std::max(d.watermark_ms, time_ms);
+    if (options_.tick_retention > 0) {
+      if (d.ticks.size() < options_.tick_retention) {
+        d.ticks.push_back({time_ms, price, size});
+      } else {
+        d.ticks[d.ticks_head] = {time_ms, price, size};
+        d.ticks_head = d.ticks_head + 1 == d.ticks.size() ? 0 : d.ticks_head + 1;
+      }
+    }
   }
   const Tick tick{instruments_[instrument].symbol, time_ms, price, size};
   std::lock_guard lock(listeners_mutex_);
@@ -110,6 +118,20 @@ std::vector<const Instrument*> MarketState::search(std::string_view text, std::s
   by_symbol.insert(by_symbol.end(), by_name.begin(), by_name.end());
   if (by_symbol.size() > limit) by_symbol.resize(limit);
   return by_symbol;
+}
+
+std::vector<RecentTick> MarketState::recent_ticks(std::string_view symbol, std::size_t limit) const {
+  const auto i = require(symbol);
+  std::shared_lock lock(mutex_);
+  const auto& d = data_[i];
+  const std::size_t n = std::min(limit, d.ticks.size());
+  std::vector<RecentTick> out;
+  out.reserve(n);
+  // In arrival order: the oldest is at ticks_head once the ring is full.
+  for (std::size_t k = d.ticks.size() - n; k < d.ticks.size(); ++k) {
+    out.push_back(d.ticks[(d.ticks_head + k) % d.ticks.size()]);
+  }
+  return out;
 }
 
 std::optional<Quote> MarketState::quote(std::string_view symbol) const {

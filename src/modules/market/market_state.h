@@ -19,6 +19,7 @@ namespace tc::market {
 struct MarketStateOptions {
   std::int64_t late_tick_window_ms = 2000;  // how far behind the newest tick a tick may be
   std::array<std::size_t, 6> capacity{5000, 3000, 2000, 5000, 1500, 1000};  // candles kept per timeframe
+  std::size_t tick_retention = 1000;                                        // raw ticks kept per instrument
 };
 
 // What one tick did to each timeframe, for the feed to publish and persist.
@@ -45,6 +46,7 @@ class MarketState final : public Market {
   const std::vector<Instrument>& instruments() const override { return instruments_; }
   const Instrument* find(std::string_view symbol) const override;
   std::vector<const Instrument*> search(std::string_view text, std::size_t limit) const override;
+  std::vector<RecentTick> recent_ticks(std::string_view symbol, std::size_t limit) const override;
   std::optional<Quote> quote(std::string_view symbol) const override;
   std::vector<Candle> candles(std::string_view symbol, Timeframe tf, const CandleQuery& q) const override;
   IndicatorSeries indicator(std::string_view symbol, Timeframe tf, std::string_view name,
@@ -60,6 +62,8 @@ class MarketState final : public Market {
     double last = 0;
     std::int64_t last_ms = 0;
     std::int64_t watermark_ms = INT64_MIN;  // newest tick time seen
+    std::vector<RecentTick> ticks;          // ring of the newest raw ticks
+    std::size_t ticks_head = 0;             // next slot to write once the ring is full
   };
   std::size_t require(std::string_view symbol) const;  // throws 404
 

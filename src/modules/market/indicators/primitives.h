@@ -26,20 +26,22 @@ class Ring {
   // The element the next push evicts (valid when full).
   double oldest() const noexcept { return data_[head_]; }
   // i-th element counted from the oldest (0 = oldest).
-  double at(std::size_t i) const noexcept { return data_[(head_ + i) % data_.size()]; }
+  double at(std::size_t i) const noexcept { return data_[wrap(head_ + i)]; }
   // i-th element counted from the newest (0 = newest).
   double newest(std::size_t i = 0) const noexcept { return at(size_ - 1 - i); }
   void push(double x) noexcept {
     if (full()) {
       data_[head_] = x;
-      head_ = (head_ + 1) % data_.size();
+      head_ = wrap(head_ + 1);
     } else {
-      data_[(head_ + size_) % data_.size()] = x;
+      data_[wrap(head_ + size_)] = x;
       ++size_;
     }
   }
 
  private:
+  // i < 2·capacity here, so one conditional subtraction replaces a division.
+  std::size_t wrap(std::size_t i) const noexcept { return i >= data_.size() ? i - data_.size() : i; }
   std::vector<double> data_;
   std::size_t head_ = 0;
   std::size_t size_ = 0;
@@ -155,9 +157,13 @@ class RollingExtreme {
 
  private:
   static bool better(double a, double b) noexcept { return Max ? a > b : a < b; }
-  std::size_t slot(std::size_t k) const noexcept { return (head_ + k) % idx_.size(); }
+  // head_ + k < 2·capacity: a conditional subtraction instead of a division.
+  std::size_t slot(std::size_t k) const noexcept {
+    const std::size_t s = head_ + k;
+    return s >= idx_.size() ? s - idx_.size() : s;
+  }
   void pop_front() noexcept {
-    head_ = (head_ + 1) % idx_.size();
+    head_ = slot(1);
     --len_;
   }
   std::size_t n_;

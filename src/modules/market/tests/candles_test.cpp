@@ -116,6 +116,16 @@ TEST(CandleSeries, HigherTimeframesDeriveFromLower) {
   EXPECT_EQ(derived.size(), 3u);
 }
 
+TEST(MarketState, TickRetentionKeepsTheNewest) {
+  MarketState state({Instrument{.symbol = "ETHUSD"}}, {.tick_retention = 3});
+  for (int i = 1; i <= 7; ++i) state.ingest_tick(0, kJan15 + i * 1000LL, i, 1);
+  const auto ticks = state.recent_ticks("ETHUSD", 100);
+  ASSERT_EQ(ticks.size(), 3u);
+  EXPECT_EQ(ticks[0].price, 5);
+  EXPECT_EQ(ticks[2].price, 7);
+  EXPECT_EQ(ticks[2].time_ms, kJan15 + 7000);
+}
+
 TEST(MarketState, LateTicksBeyondTheWindowAreDroppedAndListenersSeeTicks) {
   MarketState state({Instrument{.symbol = "BTCUSD", .name = "Bitcoin", .asset_class = "crypto"}},
                     {.late_tick_window_ms = 2000});
@@ -137,6 +147,12 @@ TEST(MarketState, LateTicksBeyondTheWindowAreDroppedAndListenersSeeTicks) {
   EXPECT_EQ(q->last, 102);
   EXPECT_LT(q->bid, q->ask);
   EXPECT_EQ(state.candles("BTCUSD", Timeframe::m1, {}).size(), 2u);
+  // Raw ticks retained in arrival order (the dropped one is not among them).
+  const auto ticks = state.recent_ticks("BTCUSD", 10);
+  ASSERT_EQ(ticks.size(), 4u);
+  EXPECT_EQ(ticks[1].price, 99);
+  EXPECT_EQ(ticks[3].price, 102);
+  EXPECT_EQ(state.recent_ticks("BTCUSD", 2).front().price, 101);
   EXPECT_THROW(state.candles("NOPE", Timeframe::m1, {}), Error);
 }
 

@@ -76,6 +76,22 @@ TEST(CsvImport, EveryBadRowIsReportedAndNothingIsImported) {
   EXPECT_EQ(r.errors[6].message, "expected at least 6 fields, found 3");
 }
 
+TEST(CsvImport, TimesOutsideTheSupportedRangeAndGarbageAreRowErrors) {
+  auto r =
+      parse_ohlcv_csv("time,open,high,low,close\n99999999999999999,1,1,1,1\n", Timeframe::m1, CalendarKind::always);
+  ASSERT_EQ(r.error_count, 1u);
+  EXPECT_EQ(r.errors[0].message, "outside 1970-01-01 to 2100-01-01");
+  // Arbitrary bytes never crash the parser; every line is accounted for.
+  std::string junk = "time,open,high,low,close\n";
+  for (int i = 0; i < 200; ++i) {
+    for (int j = 0; j < 40; ++j) junk += static_cast<char>((i * 131 + j * 17) % 256);
+    junk += '\n';
+  }
+  r = parse_ohlcv_csv(junk, Timeframe::m1, CalendarKind::always);
+  EXPECT_TRUE(r.candles.empty());
+  EXPECT_GT(r.error_count, 0u);
+}
+
 TEST(CsvImport, MissingColumnsAndEmptyFiles) {
   auto r = parse_ohlcv_csv("date,open,close\n2024-01-02,1,1\n", Timeframe::d1, CalendarKind::always);
   ASSERT_EQ(r.error_count, 2u);

@@ -1,0 +1,123 @@
+#include "modules/market/feed.h"
+
+#include "core/log.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/object.hpp>
+
+namespace tc::market {
+namespace asio = boost::asio;
+namespace {
+
+void log_failure(const char* what, const std::exception_ptr& e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    log::error("market feed task failed", {{"task", what}, {"error", ex.what()}});
+  }
+}
+
+}  // namespace
+
+Feed::Feed(MarketState& state, CandleStore& store, Publish publish, Clock clock, FeedOptions options)
+    : state_(state), store_(store), publish_(std::move(publish)), clock_(std::move(clock)), options_(options) {}
+
+Feed::~Feed() { stop(); }
+
+void Feed::start() {
+  asio::co_spawn(io_, tick_loop(this), [](const std::exception_ptr& e) { log_failure("ticks", e); });
+  asio::co_spawn(io_, flush_loop(this), [](const std::exception_ptr& e) { log_failure("candle writes", e); });
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void Feed::stop() noexcept {
+  if (stopping_.exchange(true)) return;
+  if (thread_.joinable()) {
+    asio::post(io_, [this] {
+      tick_timer_.cancel();
+      flush_timer_.cancel();
+    });
+    thread_.join();
+  }
+  flush_blocking();
+}
+
+asio::awaitable<void> Feed::tick_loop(Feed* self) {
+  while (!self->stopping_) {
+    self->tick_timer_.expires_after(self->options_.tick_interval);
+    co_await self->tick_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (self->stopping_) break;
+    self->step_once(self->clock_());
+  }
+}
+
+asio::awaitable<void> Feed::flush_loop(Feed* self) {
+  while (!self->stopping_) {
+    self->flush_timer_.expires_after(self->options_.flush_interval);
+    co_await self->flush_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (self->stopping_) break;
+    auto batch = self->store_.take();
+    if (batch.empty()) continue;
+    try {
+      auto write = [batch = std::move(batch)](infra::store::Connection& c) { CandleStore::write(c, batch); };
+      co_await self->store_.store().transaction(std::move(write));
+    } catch (const std::exception& e) {
+      // The candles stay in memory; the next closes are tried again.
+      log::warn("market: writing candles failed", {{"error", e.what()}});
+    }
+  }
+}
+
+void Feed::flush_blocking() noexcept {
+  auto batch = store_.take();
+  if (batch.empty()) return;
+  try {
+    auto write = [&batch](infra::store::Connection& c) { CandleStore::write(c, batch); };
+    store_.store().run_transaction(write);
+  } catch (const std::exception& e) {
+    log::warn("market: writing candles at stop failed", {{"error", e.what()}, {"candles", batch.size()}});
+  }
+}
+
+void Feed::publish_candle(const Instrument& in, Timeframe tf, const Candle& c, bool closed) {
+  boost::json::object data{{"symbol", in.symbol},      {"timeframe", name(tf)}, {"time_ms", c.time_ms},
+                           {"open", c.open},           {"high", c.high},        {"low", c.low},
+                           {"close", c.close},         {"volume", c.volume},    {"closed", closed},
+                           {"simulated", in.simulated}};
+  std::string channel = "candles:";
+  channel.append(in.symbol).append(":").append(name(tf));
+  publish_(channel, data);
+}
+
+void Feed::emit_tick(std::size_t i, std::int64_t time_ms, double price, double size) {
+  const auto& in = state_.instruments()[i];
+  const auto update = state_.ingest_tick(i, time_ms, price, size);
+  if (!update.accepted) return;
+  boost::json::object tick{
+      {"symbol", in.symbol}, {"time_ms", time_ms}, {"price", price}, {"size", size}, {"simulated", in.simulated}};
+  if (auto q = state_.quote(in.symbol)) {
+    tick["bid"] = q->bid;
+    tick["ask"] = q->ask;
+  }
+  publish_("market:" + in.symbol, tick);
+  for (auto tf : kTimeframes) {
+    const auto effect = update.effects[index(tf)];
+    if (effect == TickEffect::opened && update.closed[index(tf)].time_ms != 0) {
+      publish_candle(in, tf, update.closed[index(tf)], true);
+      store_.queue({in.symbol, tf, update.closed[index(tf)], in.simulated});
+    }
+    if (effect == TickEffect::amended_closed) {
+      publish_candle(in, tf, update.touched[index(tf)], true);
+      store_.queue({in.symbol, tf, update.touched[index(tf)], in.simulated});
+    }
+    if (effect == TickEffect::updated_forming || effect == TickEffect::opened) {
+      publish_candle(in, tf, update.touched[index(tf)], false);
+    }
+  }
+}
+
+}  // namespace tc::market
