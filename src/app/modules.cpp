@@ -2,6 +2,7 @@
 
 #include "infra/infra_config.h"
 #include "modules/auth/auth_module.h"
+#include "modules/chat/chat_module.h"
 #include "modules/gateway/gateway.h"
 #include "modules/realtime/realtime_module.h"
 
@@ -11,6 +12,7 @@ void register_modules(ModuleManager& manager) {
   manager.add(modules::gateway::spec());
   manager.add(auth::spec());
   manager.add(realtime::spec());
+  manager.add(chat::spec());
 }
 
 ConfigSchema full_config_schema() {

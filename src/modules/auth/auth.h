@@ -6,6 +6,8 @@
 #include "modules/auth/jwt.h"
 #include "net/http.h"
 
+#include <boost/asio/awaitable.hpp>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +27,22 @@ class Authenticator {
   virtual Principal require(const http::Request& req) const = 0;
   // Verifies an access token; nullopt with `expired` set when it only expired.
   virtual std::optional<Principal> verify(std::string_view token, bool* expired, std::int64_t* expires_at) const = 0;
+};
+
+// Looking accounts up for other modules (chat: invites by username, @mentions,
+// direct messages to an existing user). Only enabled accounts are found.
+struct UserRef {
+  std::string id;
+  std::string username;
+};
+
+class UserDirectory {
+ public:
+  virtual ~UserDirectory() = default;
+  // The accounts among `ids` and `usernames` (case-insensitive) that exist; unknown
+  // ones are left out. At most 100 of each are looked up.
+  virtual boost::asio::awaitable<std::vector<UserRef>> find_users(std::vector<std::string> ids,
+                                                                  std::vector<std::string> usernames) = 0;
 };
 
 }  // namespace tc::auth

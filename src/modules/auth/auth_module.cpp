@@ -63,6 +63,7 @@ class AuthModule final : public app::Module {
     service_ = std::make_unique<AuthService>(ctx.store, ctx.cache, ctx.pool, s, pii_cipher(ctx.config));
     service_->load_keys();
     ctx.services.provide<Authenticator>(service_.get());
+    ctx.services.provide<UserDirectory>(service_.get());
     add_routes(ctx.router);
   }
 

@@ -297,4 +297,33 @@ boost::asio::awaitable<boost::json::object> AuthService::me(Principal who) {
                                 {"created_at_ms", r.integer(4)}};
 }
 
+boost::asio::awaitable<std::vector<UserRef>> AuthService::find_users(std::vector<std::string> ids,
+                                                                     std::vector<std::string> usernames) {
+  if (ids.size() > 100) ids.resize(100);
+  if (usernames.size() > 100) usernames.resize(100);
+  for (auto& u : usernames) {
+    std::transform(u.begin(), u.end(), u.begin(), [](unsigned char c) { return std::tolower(c); });
+  }
+  auto lookup = [ids = std::move(ids), usernames = std::move(usernames)](Connection& c) {
+    std::vector<UserRef> found;
+    auto add = [&](const infra::store::Result& r) {
+      for (const auto& row : r.rows) {
+        const bool seen =
+            std::any_of(found.begin(), found.end(), [&](const UserRef& u) { return u.id == row.text(0); });
+        if (!seen) found.push_back({row.text(0), row.text(1)});
+      }
+    };
+    for (const auto& id : ids) {
+      add(c.execute("SELECT id, username FROM auth_users WHERE id = ?1 AND disabled = ?2",
+                    std::vector<Value>{id, false}));
+    }
+    for (const auto& name : usernames) {
+      add(c.execute("SELECT id, username FROM auth_users WHERE username = ?1 AND disabled = ?2",
+                    std::vector<Value>{name, false}));
+    }
+    return found;
+  };
+  co_return co_await store_.with_connection(std::move(lookup));
+}
+
 }  // namespace tc::auth

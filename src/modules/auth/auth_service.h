@@ -33,7 +33,7 @@ struct TokenPair {
   boost::json::object to_json() const;
 };
 
-class AuthService final : public Authenticator {
+class AuthService final : public Authenticator, public UserDirectory {
  public:
   AuthService(infra::store::Store& store, infra::cache::Cache& cache, BlockingPool& pool, AuthSettings settings,
               PiiCipher pii);
@@ -56,6 +56,8 @@ class AuthService final : public Authenticator {
   // Ends one of the caller's sessions; 404 for unknown ids and other users' sessions alike.
   boost::asio::awaitable<void> revoke_session(Principal who, std::string session_id);
   boost::json::object jwks() const;
+  boost::asio::awaitable<std::vector<UserRef>> find_users(std::vector<std::string> ids,
+                                                          std::vector<std::string> usernames) override;
 
  private:
   TokenPair issue(const std::string& user_id, const std::string& role, const std::string& session_id,
