@@ -485,8 +485,12 @@ boost::asio::awaitable<void> ClientSession::on_rpc(std::uint64_t id, json::objec
   const auto* data = req.if_contains("data");
   std::optional<Error> refused;
   json::value result;
+  // A named argument: g++ 12 destroyed the conditional's temporary twice when it was
+  // written inside the co_await expression.
+  json::value argument = data ? *data : json::value(nullptr);
   try {
-    result = co_await (*method)(principal_, data ? *data : json::value(nullptr));
+    auto call = (*method)(principal_, std::move(argument));
+    result = co_await std::move(call);
   } catch (const Error& e) {
     refused = e;
   }
