@@ -3,6 +3,7 @@
 #include "infra/infra_config.h"
 #include "modules/audit/audit_module.h"
 #include "modules/auth/auth_module.h"
+#include "modules/chat/chat_module.h"
 #include "modules/gateway/gateway.h"
 #include "modules/market/market_module.h"
 #include "modules/realtime/realtime_module.h"
@@ -15,6 +16,7 @@ void register_modules(ModuleManager& manager) {
   manager.add(auth::spec());
   manager.add(realtime::spec());
   manager.add(market::spec());
+  manager.add(chat::spec());
 }
 
 ConfigSchema full_config_schema() {

@@ -176,7 +176,7 @@ boost::asio::awaitable<void> ClientSession::handle(json::object cmd) {
   else if (const auto* r = object_member(cmd, "presence_stats"))
     on_presence(id, *r, true);
   else if (const auto* r = object_member(cmd, "history"))
-    on_history(id, *r);
+    co_await on_history(id, *r);
   else if (const auto* r = object_member(cmd, "rpc"))
     co_await on_rpc(id, *r);
   else if (const auto* r = object_member(cmd, "refresh"))
@@ -252,6 +252,11 @@ boost::asio::awaitable<void> ClientSession::on_subscribe(std::uint64_t id, json:
     reply_error(id, codes::bad_request, "invalid channel name");
     co_return;
   }
+  if (subscriptions_.count(channel) && !subscribed(channel)) {
+    // Ended by the server (e.g. removed from a room): forget it and subscribe anew.
+    subscriptions_.erase(channel);
+    streams_.erase(channel);
+  }
   if (subscriptions_.count(channel)) {
     reply_error(id, codes::already_subscribed, "already subscribed");
     co_return;
@@ -286,13 +291,63 @@ boost::asio::awaitable<void> ClientSession::on_subscribe(std::uint64_t id, json:
     }
     // The connection may have closed or subscribed meanwhile.
     if (!connection_ || subscriptions_.count(channel)) co_return;
+    if (grant.stream) {
+      co_await subscribe_stream(id, channel, grant, owner, std::move(req));
+      co_return;
+    }
   }
   auto send_subscribed = [&](json::object res) { reply(id, "subscribe", std::move(res)); };
   subscribe_to(channel, grant, req, send_subscribed);
 }
 
+boost::asio::awaitable<void> ClientSession::subscribe_stream(std::uint64_t id, std::string channel,
+                                                             SubscribeGrant grant, std::shared_ptr<ChannelOwner> owner,
+                                                             json::object req) {
+  const auto& stream = *grant.stream;
+  const std::uint64_t since = uint_member(req, "offset");
+  bool recovering = bool_member(req, "recover");
+  const std::size_t max = core_.limits.max_recover;
+  // The store read and the hub's position are taken apart, so the read may end below
+  // what the hub has already fanned out; then it is read again (every offset the hub
+  // delivered was committed first). After a few tries recovery is reported failed.
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    const bool try_recover = recovering && attempt < 3;
+    const bool epoch_ok = string_member(req, "epoch") == stream.epoch;
+    std::vector<StoredPublication> pubs;
+    if (try_recover && epoch_ok) pubs = co_await owner->read_stream(channel, {since, max + 1, false});
+    if (!connection_ || subscriptions_.count(channel)) co_return;
+    std::uint64_t seed = stream.offset;
+    if (!pubs.empty()) seed = std::max(seed, pubs.back().offset);
+    auto decide = [&](const Hub::Position& pos) {
+      json::object res{{"recoverable", true}, {"positioned", true}, {"epoch", pos.epoch}, {"offset", pos.offset}};
+      if (recovering) {
+        bool recovered = false;
+        json::array out;
+        if (try_recover && epoch_ok && pubs.size() <= max) {
+          const std::uint64_t read_to = pubs.empty() ? since : pubs.back().offset;
+          if (read_to < pos.offset && since < pos.offset) return false;  // the read is behind: again
+          recovered = true;
+          for (const auto& p : pubs) {
+            if (p.offset <= pos.offset) out.push_back(Hub::publication_json(p));
+          }
+        }
+        res["was_recovering"] = true;
+        res["recovered"] = recovered;
+        if (!out.empty()) res["publications"] = std::move(out);
+      }
+      subscriptions_.insert(channel);
+      streams_[channel] = owner;
+      reply(id, "subscribe", std::move(res));
+      return true;
+    };
+    if (core_.hub.subscribe_stream(channel, shared_from_this(), grant, seed, decide)) co_return;
+  }
+  reply_error(id, codes::internal, "could not position the subscription");
+}
+
 void ClientSession::on_unsubscribe(std::uint64_t id, const json::object& req) {
   const std::string channel = string_member(req, "channel");
+  streams_.erase(channel);
   if (subscriptions_.erase(channel)) core_.hub.unsubscribe(channel, *this);
   reply(id, "unsubscribe", {});
 }
@@ -321,14 +376,20 @@ boost::asio::awaitable<void> ClientSession::on_publish(std::uint64_t id, json::o
     reply_error(id, code_for(*refused), refused->detail().empty() ? refused->title() : refused->detail());
     co_return;
   }
-  // Persisted by the owner before this point; now fanned out and acknowledged.
-  core_.hub.publish(channel, accepted, json::object{{"user", principal_.user_id}, {"client", client_id_}});
+  // Persisted by the owner before this point; now fanned out (by the owner itself when
+  // it assigns offsets) and acknowledged.
+  if (!owner->publishes_itself())
+    core_.hub.publish(channel, accepted, json::object{{"user", principal_.user_id}, {"client", client_id_}});
   reply(id, "publish", {});
+}
+
+bool ClientSession::subscribed(const std::string& channel) {
+  return subscriptions_.count(channel) > 0 && core_.hub.is_subscribed(channel, *this);
 }
 
 void ClientSession::on_presence(std::uint64_t id, const json::object& req, bool stats) {
   const std::string channel = string_member(req, "channel");
-  if (!subscriptions_.count(channel)) {
+  if (!subscribed(channel)) {
     reply_error(id, codes::permission_denied, "subscribe to the channel first");
     return;
   }
@@ -340,30 +401,73 @@ void ClientSession::on_presence(std::uint64_t id, const json::object& req, bool 
   }
 }
 
-void ClientSession::on_history(std::uint64_t id, const json::object& req) {
-  const std::string channel = string_member(req, "channel");
-  if (!subscriptions_.count(channel)) {
-    reply_error(id, codes::permission_denied, "subscribe to the channel first");
-    return;
-  }
+std::optional<std::size_t> ClientSession::history_limit(const json::object& req) const {
+  const auto* limit_v = req.if_contains("limit");
+  std::size_t limit = 0;
+  if (limit_v && limit_v->is_int64() && limit_v->as_int64() > 0) limit = static_cast<std::size_t>(limit_v->as_int64());
+  if (limit_v && limit_v->is_int64() && limit_v->as_int64() < 0) limit = core_.limits.max_history_limit;
+  return std::min(limit, core_.limits.max_history_limit);
+}
+
+boost::asio::awaitable<void> ClientSession::stream_history(std::uint64_t id, std::string channel,
+                                                           std::shared_ptr<ChannelOwner> owner, json::object req) {
   auto pos = core_.hub.position(channel);
   if (!pos) {
-    reply_error(id, codes::not_available, "this channel keeps no history");
-    return;
+    reply_error(id, codes::not_available, "not subscribed");
+    co_return;
   }
   std::optional<std::uint64_t> since;
   if (const auto* s = object_member(req, "since")) {
     if (string_member(*s, "epoch") != pos->epoch) {
       reply_error(id, 112, "unrecoverable position");
-      return;
+      co_return;
     }
     since = uint_member(*s, "offset");
   }
-  const auto* limit_v = req.if_contains("limit");
-  std::size_t limit = 0;
-  if (limit_v && limit_v->is_int64() && limit_v->as_int64() > 0) limit = static_cast<std::size_t>(limit_v->as_int64());
-  if (limit_v && limit_v->is_int64() && limit_v->as_int64() < 0) limit = core_.limits.max_history_limit;
-  limit = std::min(limit, core_.limits.max_history_limit);
+  std::vector<StoredPublication> pubs;
+  std::optional<Error> refused;
+  try {
+    pubs = co_await owner->read_stream(channel, {since, *history_limit(req), bool_member(req, "reverse")});
+  } catch (const Error& e) {
+    refused = e;
+  }
+  if (refused) {
+    reply_error(id, code_for(*refused), refused->detail().empty() ? refused->title() : refused->detail());
+    co_return;
+  }
+  json::array out;
+  for (const auto& p : pubs) out.push_back(Hub::publication_json(p));
+  std::uint64_t top = pos->offset;
+  for (const auto& p : pubs) top = std::max(top, p.offset);
+  json::object res{{"epoch", pos->epoch}, {"offset", top}};
+  if (!out.empty()) res["publications"] = std::move(out);
+  reply(id, "history", std::move(res));
+}
+
+boost::asio::awaitable<void> ClientSession::on_history(std::uint64_t id, json::object req) {
+  const std::string channel = string_member(req, "channel");
+  if (!subscribed(channel)) {
+    reply_error(id, codes::permission_denied, "subscribe to the channel first");
+    co_return;
+  }
+  if (auto stream = streams_.find(channel); stream != streams_.end()) {
+    co_await stream_history(id, channel, stream->second, std::move(req));
+    co_return;
+  }
+  auto pos = core_.hub.position(channel);
+  if (!pos) {
+    reply_error(id, codes::not_available, "this channel keeps no history");
+    co_return;
+  }
+  std::optional<std::uint64_t> since;
+  if (const auto* s = object_member(req, "since")) {
+    if (string_member(*s, "epoch") != pos->epoch) {
+      reply_error(id, 112, "unrecoverable position");
+      co_return;
+    }
+    since = uint_member(*s, "offset");
+  }
+  const std::size_t limit = *history_limit(req);
   json::array pubs;
   for (const auto& p : core_.hub.history(channel, since, limit, bool_member(req, "reverse"))) {
     pubs.push_back(Hub::publication_json(p));
@@ -382,8 +486,12 @@ boost::asio::awaitable<void> ClientSession::on_rpc(std::uint64_t id, json::objec
   const auto* data = req.if_contains("data");
   std::optional<Error> refused;
   json::value result;
+  // A named argument: g++ 12 destroyed the conditional's temporary twice when it was
+  // written inside the co_await expression.
+  json::value argument = data ? *data : json::value(nullptr);
   try {
-    result = co_await (*method)(principal_, data ? *data : json::value(nullptr));
+    auto call = (*method)(principal_, std::move(argument));
+    result = co_await std::move(call);
   } catch (const Error& e) {
     refused = e;
   }
@@ -417,6 +525,7 @@ void ClientSession::on_close() {
   if (connected_ && connection_) core_.untrack(principal_.session_id, connection_.get());
   for (const auto& channel : subscriptions_) core_.hub.unsubscribe(channel, *this);
   subscriptions_.clear();
+  streams_.clear();
   connection_.reset();
 }
 

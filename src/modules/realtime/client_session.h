@@ -55,6 +55,7 @@ struct SessionLimits {
   double commands_per_second = 50;
   double command_burst = 100;
   std::size_t max_history_limit = 1000;
+  std::size_t max_recover = 1000;  // publications a recovering subscribe replays at most
 };
 
 // What every session of a process shares.
@@ -107,13 +108,21 @@ class ClientSession final : public Subscriber, public std::enable_shared_from_th
   void on_unsubscribe(std::uint64_t id, const boost::json::object& req);
   boost::asio::awaitable<void> on_publish(std::uint64_t id, boost::json::object req);
   void on_presence(std::uint64_t id, const boost::json::object& req, bool stats);
-  void on_history(std::uint64_t id, const boost::json::object& req);
+  boost::asio::awaitable<void> on_history(std::uint64_t id, boost::json::object req);
   boost::asio::awaitable<void> on_rpc(std::uint64_t id, boost::json::object req);
   void on_refresh(std::uint64_t id, const boost::json::object& req);
   // Subscribes and, when asked, recovers, atomically with respect to publications;
   // `send_reply` gets the subscribe result and queues the reply before any later push.
   void subscribe_to(const std::string& channel, const SubscribeGrant& grant, const boost::json::object& req,
                     const std::function<void(boost::json::object)>& send_reply);
+  // The same for a stream its owner persists: recovery reads the owner's store.
+  boost::asio::awaitable<void> subscribe_stream(std::uint64_t id, std::string channel, SubscribeGrant grant,
+                                                std::shared_ptr<ChannelOwner> owner, boost::json::object req);
+  boost::asio::awaitable<void> stream_history(std::uint64_t id, std::string channel,
+                                              std::shared_ptr<ChannelOwner> owner, boost::json::object req);
+  std::optional<std::size_t> history_limit(const boost::json::object& req) const;
+  // Subscribed here and still in the hub (the server may have ended it: kick, ban).
+  bool subscribed(const std::string& channel);
 
   RealtimeCore& core_;
   std::shared_ptr<http::WsConnection> connection_;
@@ -121,6 +130,7 @@ class ClientSession final : public Subscriber, public std::enable_shared_from_th
   Principal principal_;
   bool connected_ = false;
   std::set<std::string> subscriptions_;
+  std::map<std::string, std::shared_ptr<ChannelOwner>> streams_;  // subscriptions to owner-persisted streams
   double tokens_;
   std::chrono::steady_clock::time_point last_refill_;
 };

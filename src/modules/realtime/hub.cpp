@@ -36,6 +36,22 @@ boost::json::object Hub::publication_json(const StoredPublication& p) {
   return pub;
 }
 
+void Hub::deliver_all(Channel& ch, const std::string& frame, bool droppable) {
+  for (auto it = ch.subscribers.begin(); it != ch.subscribers.end();) {
+    if (auto s = it->second.lock()) {
+      s->deliver(frame, droppable);
+      ++it;
+    } else {
+      it = ch.subscribers.erase(it);
+    }
+  }
+}
+
+void Hub::add_subscriber(const std::string& name, Channel& ch, const std::shared_ptr<Subscriber>& s) {
+  if (ch.grant.join_leave) deliver_all(ch, push_frame(name, "join", {{"info", client_info(*s)}}), true);
+  ch.subscribers[s.get()] = s;
+}
+
 void Hub::subscribe(const std::string& name, const std::shared_ptr<Subscriber>& s, const SubscribeGrant& grant,
                     const std::optional<RecoverRequest>& recover, const SubscribedReply& reply) {
   std::lock_guard lock(mutex_);
@@ -44,13 +60,7 @@ void Hub::subscribe(const std::string& name, const std::shared_ptr<Subscriber>& 
   ch.grant.presence = ch.grant.presence || grant.presence;
   ch.grant.join_leave = ch.grant.join_leave || grant.join_leave;
   if (ch.grant.history && !ch.history) ch.history.emplace(ids::random_hex(4), options_.history_size);
-  if (ch.grant.join_leave) {
-    auto frame = push_frame(name, "join", {{"info", client_info(*s)}});
-    for (auto& [ptr, weak] : ch.subscribers) {
-      if (auto other = weak.lock()) other->deliver(frame, true);
-    }
-  }
-  ch.subscribers[s.get()] = s;
+  add_subscriber(name, ch, s);
   if (!ch.history) {
     reply({}, nullptr);
     return;
@@ -64,18 +74,111 @@ void Hub::subscribe(const std::string& name, const std::shared_ptr<Subscriber>& 
   reply(pos, &rec);
 }
 
+bool Hub::subscribe_stream(const std::string& name, const std::shared_ptr<Subscriber>& s, const SubscribeGrant& grant,
+                           std::uint64_t seed_offset, const StreamReply& reply) {
+  std::lock_guard lock(mutex_);
+  auto& ch = channel(name);
+  if (!ch.stream) {
+    // New here (stream channels are forgotten when their last subscriber leaves): it
+    // starts where the store stands; anything older is history, read from the store.
+    ch.stream = StreamState{grant.stream ? grant.stream->epoch : std::string(), seed_offset, {}, {}};
+  }
+  ch.grant.presence = ch.grant.presence || grant.presence;
+  ch.grant.join_leave = ch.grant.join_leave || grant.join_leave;
+  if (!reply(Position{ch.stream->epoch, ch.stream->top})) {
+    if (ch.subscribers.empty()) channels_.erase(name);
+    return false;
+  }
+  add_subscriber(name, ch, s);
+  return true;
+}
+
+void Hub::flush_pending(Channel& ch, bool skip_gap) {
+  auto& st = *ch.stream;
+  while (!st.pending.empty()) {
+    auto first = st.pending.begin();
+    if (first->first <= st.top) {
+      st.pending.erase(first);
+      continue;
+    }
+    if (first->first != st.top + 1 && !skip_gap) break;
+    deliver_all(ch, first->second, false);
+    st.top = first->first;
+    st.pending.erase(first);
+    skip_gap = false;  // skip one gap at a time
+  }
+  if (!st.pending.empty()) st.gap_since = std::chrono::steady_clock::now();
+}
+
+void Hub::publish_at(const std::string& name, std::uint64_t offset, const boost::json::value& data,
+                     const std::optional<boost::json::object>& info) {
+  std::lock_guard lock(mutex_);
+  auto it = channels_.find(name);
+  // Nobody here follows the stream: nothing to deliver (and nothing to remember).
+  if (it == channels_.end() || !it->second.stream) return;
+  auto& ch = it->second;
+  auto& st = *ch.stream;
+  if (offset <= st.top || st.pending.count(offset)) return;
+  StoredPublication pub{offset, boost::json::serialize(data), info ? boost::json::serialize(*info) : std::string(),
+                        now_ms()};
+  auto frame = push_frame(name, "pub", publication_json(pub));
+  if (offset == st.top + 1) {
+    deliver_all(ch, frame, false);
+    st.top = offset;
+    flush_pending(ch, false);
+    return;
+  }
+  if (st.pending.empty()) st.gap_since = std::chrono::steady_clock::now();
+  st.pending.emplace(offset, std::move(frame));
+  if (st.pending.size() > options_.max_pending ||
+      std::chrono::steady_clock::now() - st.gap_since >= options_.max_gap_wait) {
+    flush_pending(ch, true);
+  }
+}
+
+void Hub::unsubscribe_user(const std::string& name, const std::string& user_id, int code, const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  auto it = channels_.find(name);
+  if (it == channels_.end()) return;
+  auto& ch = it->second;
+  const auto frame = push_frame(name, "unsubscribe", {{"code", code}, {"reason", reason}});
+  std::vector<std::shared_ptr<Subscriber>> removed;
+  for (auto s = ch.subscribers.begin(); s != ch.subscribers.end();) {
+    auto sub = s->second.lock();
+    if (sub && sub->user_id() == user_id) {
+      sub->deliver(frame, false);
+      removed.push_back(std::move(sub));
+      s = ch.subscribers.erase(s);
+    } else {
+      ++s;
+    }
+  }
+  if (ch.grant.join_leave) {
+    for (const auto& r : removed) deliver_all(ch, push_frame(name, "leave", {{"info", client_info(*r)}}), true);
+  }
+  if (ch.subscribers.empty() && !ch.history) channels_.erase(it);
+}
+
+bool Hub::is_subscribed(const std::string& name, const Subscriber& s) {
+  std::lock_guard lock(mutex_);
+  auto it = channels_.find(name);
+  return it != channels_.end() && it->second.subscribers.count(&s) > 0;
+}
+
+void Hub::broadcast(const std::string& name, const boost::json::value& data, bool droppable) {
+  std::lock_guard lock(mutex_);
+  auto it = channels_.find(name);
+  if (it == channels_.end()) return;
+  deliver_all(it->second, push_frame(name, "pub", {{"data", data}}), droppable);
+}
+
 void Hub::unsubscribe(const std::string& name, const Subscriber& s) {
   std::lock_guard lock(mutex_);
   auto it = channels_.find(name);
   if (it == channels_.end()) return;
   auto& ch = it->second;
   if (!ch.subscribers.erase(&s)) return;
-  if (ch.grant.join_leave) {
-    auto frame = push_frame(name, "leave", {{"info", client_info(s)}});
-    for (auto& [ptr, weak] : ch.subscribers) {
-      if (auto other = weak.lock()) other->deliver(frame, true);
-    }
-  }
+  if (ch.grant.join_leave) deliver_all(ch, push_frame(name, "leave", {{"info", client_info(s)}}), true);
   // A channel without subscribers and without history to keep is forgotten.
   if (ch.subscribers.empty() && !ch.history) channels_.erase(it);
 }
@@ -89,15 +192,7 @@ std::uint64_t Hub::publish(const std::string& name, const boost::json::value& da
   if (ch.history) pub = ch.history->append(std::move(pub.data), std::move(pub.info), pub.time_ms);
   // Delivered under the lock so every subscriber sees a channel's offsets in order;
   // deliver() only queues.
-  auto frame = push_frame(name, "pub", publication_json(pub));
-  for (auto it = ch.subscribers.begin(); it != ch.subscribers.end();) {
-    if (auto s = it->second.lock()) {
-      s->deliver(frame, false);
-      ++it;
-    } else {
-      it = ch.subscribers.erase(it);
-    }
-  }
+  deliver_all(ch, push_frame(name, "pub", publication_json(pub)), false);
   return pub.offset;
 }
 
@@ -111,6 +206,7 @@ ChannelHistory::Recovery Hub::recover(const std::string& name, std::uint64_t off
 std::optional<Hub::Position> Hub::position(const std::string& name) {
   std::lock_guard lock(mutex_);
   auto it = channels_.find(name);
+  if (it != channels_.end() && it->second.stream) return Position{it->second.stream->epoch, it->second.stream->top};
   if (it == channels_.end() || !it->second.history) return std::nullopt;
   return Position{it->second.history->epoch(), it->second.history->top_offset()};
 }

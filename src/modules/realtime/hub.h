@@ -8,6 +8,8 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
+
 #include <functional>
 #include <map>
 #include <memory>
@@ -32,6 +34,8 @@ class Subscriber {
 struct HubOptions {
   std::size_t history_size = 100;  // publications kept per channel with history
   std::size_t max_recover = 1000;  // most publications replayed on recovery
+  std::size_t max_pending = 1024;  // stream publications held behind a gap
+  std::chrono::milliseconds max_gap_wait{2000};
 };
 
 class Hub {
@@ -52,7 +56,27 @@ class Hub {
   using SubscribedReply = std::function<void(const Position&, const ChannelHistory::Recovery*)>;
   void subscribe(const std::string& channel, const std::shared_ptr<Subscriber>& s, const SubscribeGrant& grant,
                  const std::optional<RecoverRequest>& recover, const SubscribedReply& reply);
+  // Subscribes to a channel whose owner persists the stream (grant.stream set). A
+  // channel new to this hub starts at `seed_offset`; `reply` runs under the channel
+  // lock with the hub's position and returns false to leave the subscriber out (the
+  // caller's store read was behind the hub: it reads again and retries).
+  using StreamReply = std::function<bool(const Position&)>;
+  bool subscribe_stream(const std::string& channel, const std::shared_ptr<Subscriber>& s, const SubscribeGrant& grant,
+                        std::uint64_t seed_offset, const StreamReply& reply);
   void unsubscribe(const std::string& channel, const Subscriber& s);
+
+  // Delivers a publication of a persisted stream at its owner's offset. Offsets reach
+  // subscribers in order: an offset at or below the top is a duplicate and dropped; one
+  // past a gap waits for the gap to fill (a publication from another instance still in
+  // flight), at most `max_gap_wait` or `max_pending` publications, after which the
+  // gap is skipped (reconnecting clients recover it from the store).
+  void publish_at(const std::string& channel, std::uint64_t offset, const boost::json::value& data,
+                  const std::optional<boost::json::object>& info);
+  // Removes `user_id`'s subscriptions to `channel`, telling each with an unsubscribe push.
+  void unsubscribe_user(const std::string& channel, const std::string& user_id, int code, const std::string& reason);
+  bool is_subscribed(const std::string& channel, const Subscriber& s);
+  // Delivers a publication without an offset (events that are not kept).
+  void broadcast(const std::string& channel, const boost::json::value& data, bool droppable);
 
   // Appends to history (when the channel keeps it) and fans out to subscribers.
   std::uint64_t publish(const std::string& channel, const boost::json::value& data,
@@ -68,12 +92,23 @@ class Hub {
   static boost::json::object publication_json(const StoredPublication& p);
 
  private:
+  // A persisted stream as this hub has delivered it.
+  struct StreamState {
+    std::string epoch;
+    std::uint64_t top = 0;                         // every offset up to here was delivered (or skipped)
+    std::map<std::uint64_t, std::string> pending;  // frames waiting for a gap to fill
+    std::chrono::steady_clock::time_point gap_since{};
+  };
   struct Channel {
     std::map<const Subscriber*, std::weak_ptr<Subscriber>> subscribers;
     std::optional<ChannelHistory> history;
+    std::optional<StreamState> stream;
     SubscribeGrant grant;
   };
   Channel& channel(const std::string& name);
+  void add_subscriber(const std::string& name, Channel& ch, const std::shared_ptr<Subscriber>& s);
+  static void deliver_all(Channel& ch, const std::string& frame, bool droppable);
+  void flush_pending(Channel& ch, bool skip_gap);
 
   HubOptions options_;
   std::mutex mutex_;

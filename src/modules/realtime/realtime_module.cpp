@@ -5,6 +5,7 @@
 #include "modules/auth/auth.h"
 #include "modules/gateway/gateway.h"
 #include "modules/realtime/client_session.h"
+#include "modules/realtime/fanout.h"
 
 #include <boost/json/serialize.hpp>
 
@@ -49,6 +50,7 @@ class RealtimeModule final : public app::Module, public modules::gateway::Realti
     verifier_ = std::make_unique<AccessTokenVerifier>(*auth);
     hub_ = std::make_unique<Hub>(HubOptions{
         .history_size = static_cast<std::size_t>(ctx.config.integer("realtime.history_size")), .max_recover = 1000});
+    fanout_ = std::make_unique<Fanout>(*hub_, ctx.bus);
     core_ = std::make_unique<RealtimeCore>(
         *hub_, *verifier_,
         SessionLimits{.max_subscriptions = static_cast<std::size_t>(ctx.config.integer("realtime.max_subscriptions")),
@@ -80,10 +82,23 @@ class RealtimeModule final : public app::Module, public modules::gateway::Realti
   std::uint64_t publish(const std::string& channel, const boost::json::value& data) override {
     return hub_->publish(channel, data, std::nullopt);
   }
+  void publish_at(const std::string& channel, std::uint64_t offset, const boost::json::value& data,
+                  const boost::json::object& info) override {
+    if (offset == 0) throw std::logic_error("publish_at needs an offset from 1");
+    if (fanout_) fanout_->publish(channel, offset, data, info, false);
+  }
+  void broadcast(const std::string& channel, const boost::json::value& data, bool droppable) override {
+    if (fanout_) fanout_->publish(channel, 0, data, std::nullopt, droppable);
+  }
+  void unsubscribe_user(const std::string& channel, const std::string& user_id) override {
+    if (fanout_) fanout_->unsubscribe_user(channel, user_id);
+  }
+  void stop() noexcept override { fanout_.reset(); }
 
  private:
   std::unique_ptr<AccessTokenVerifier> verifier_;
   std::unique_ptr<Hub> hub_;
+  std::unique_ptr<Fanout> fanout_;  // after hub_: stopped (unsubscribed) before the hub goes
   std::unique_ptr<RealtimeCore> core_;
 };
 
