@@ -5,7 +5,7 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { Centrifuge } from "centrifuge";
 import WebSocket from "ws";
 import { startServer, assertCleanExit, sleep } from "./lib/server.mjs";
@@ -19,6 +19,9 @@ if (process.env.TRADECHAT_TEST_DATABASE_URL) {
       TRADECHAT_DATABASE_URL: process.env.TRADECHAT_TEST_DATABASE_URL,
       TRADECHAT_REDIS_URL: process.env.TRADECHAT_TEST_REDIS_URL,
       TRADECHAT_NATS_URL: process.env.TRADECHAT_TEST_NATS_URL,
+      // Instances of one deployment share the personal-data and audit keys.
+      TRADECHAT_AUTH_PII_KEY: randomBytes(64).toString("base64url"),
+      TRADECHAT_AUDIT_KEY: randomBytes(32).toString("base64url"),
     },
   ]);
 }
@@ -368,6 +371,30 @@ for (const [backend, env] of backends) {
       assert.ok([401, 431].includes(huge.status), `1 MB token: ${huge.status}`);
       assert.equal((await api("/api/v1/me", { token: jon.access_token })).status, 200, "the genuine token still works");
     });
+
+    if (env.TRADECHAT_NATS_URL) {
+      test("a session revoked on one instance stops at once on another (the bus carries it)", async () => {
+        const second = await startServer({ env });
+        try {
+          const api2 = apiClient(second.url);
+          const lea = await signUp(api, "lea", { userAgent: "desk" });
+          const mobile = await signIn(api2, "lea", lea.password, { userAgent: "mobile" });
+          assert.equal((await api2("/api/v1/me", { token: mobile.access_token })).status, 200);
+          const ws = connectWs(second, mobile.access_token);
+          await ws.connected;
+          const sessions = (await api("/api/v1/auth/sessions", { token: lea.access_token })).json.items;
+          const other = sessions.find((x) => !x.current);
+          const res = await api(`/api/v1/auth/sessions/${other.id}`, { method: "DELETE", token: lea.access_token });
+          assert.equal(res.status, 204);
+          const closed = await ws.disconnected;
+          assert.equal(closed.code, 3503, "the other instance closed the live connection");
+          assert.equal((await api2("/api/v1/me", { token: mobile.access_token })).status, 401, "and refuses the token");
+          ws.client.disconnect();
+        } finally {
+          assertCleanExit(assert, await second.stop());
+        }
+      });
+    }
 
     test("unknown users and wrong passwords get identical answers", async () => {
       await signUp(api, "kim");
