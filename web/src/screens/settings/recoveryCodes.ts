@@ -1,0 +1,20 @@
+// Recovery codes, shown once: a list to copy or print, and a button to confirm.
+import { h } from "../../ui/dom";
+
+export function recoveryCodesPanel(codes: string[], onDone: () => void): HTMLElement {
+  const done = h("button", { type: "button", class: "primary" }, "I have saved these codes");
+  done.addEventListener("click", onDone);
+  const copy = h("button", { type: "button", class: "ghost" }, "Copy");
+  copy.addEventListener("click", () => {
+    void navigator.clipboard?.writeText(codes.join("\n")).then(() => (copy.textContent = "Copied"));
+  });
+  const list = h("ol", { class: "recovery-codes", "aria-label": "Recovery codes" });
+  for (const c of codes) list.append(h("li", {}, h("code", {}, c)));
+  return h(
+    "div",
+    { class: "recovery-panel", role: "region", "aria-label": "Your recovery codes" },
+    h("p", { class: "status status-warn" }, "Save these recovery codes somewhere safe. Each works once if you lose your authenticator. They are shown only now."),
+    list,
+    h("div", { class: "actions" }, copy, done),
+  );
+}
