@@ -73,7 +73,6 @@ describe("layout, theme and accessibility", () => {
     const { page, context } = await newPage(fx.browser, fx.server.url);
     await page.goto("/#/sign-in");
     await page.getByRole("heading", { level: 1, name: "Sign in" }).waitFor();
-    await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
     await page.keyboard.press("Enter");

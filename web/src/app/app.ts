@@ -15,6 +15,7 @@ import type { AppContext } from "./context";
 export class App {
   private leave = new AbortController();
   private renderedStatus: SessionState["status"] | null = null;
+  private shownScreens = 0;
 
   constructor(
     private readonly root: HTMLElement,
@@ -82,9 +83,11 @@ export class App {
     document.title = `${title} · tradechat`;
     const onSignOut = () => void this.session.signOut();
     this.root.replaceChildren(layout({ me, path: location.path, link: this.link, signal, onSignOut }, content));
-    // Move focus to the new page's heading so screen readers announce it.
+    // After a route change, move focus to the new page's heading so screen readers
+    // announce it; on the first page, focus stays at the start (the skip link is next).
+    this.shownScreens += 1;
     const heading = this.root.querySelector<HTMLElement>("main h1");
-    if (heading && document.activeElement === document.body) {
+    if (this.shownScreens > 1 && heading && document.activeElement === document.body) {
       heading.tabIndex = -1;
       heading.focus({ preventScroll: true });
     }
