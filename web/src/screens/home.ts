@@ -34,7 +34,7 @@ export const homeScreen: Screen = (ctx) => {
     "section",
     { class: "card", "aria-labelledby": "home-link" },
     h("h2", { id: "home-link" }, "Real-time link"),
-    h("dl", { class: "facts" }, h("dt", {}, "State"), h("dd", {}, linkState), h("dt", {}, "Personal channel"), h("dd", {}, `user#${me.id}`), h("dt", {}, "Messages received"), h("dd", {}, personal)),
+    h("dl", { class: "facts" }, h("dt", {}, "State"), h("dd", {}, linkState), h("dt", {}, "Personal channel"), h("dd", {}, h("code", { class: "channel", title: `user#${me.id}` }, `user#${me.id}`)), h("dt", {}, "Messages received"), h("dd", {}, personal)),
     h("p", { class: "muted" }, "Live prices, chat rooms and alerts arrive over this link as those sections open."),
   );
   const securityCard = h(

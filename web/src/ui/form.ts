@@ -81,6 +81,8 @@ export interface FormOptions {
   busyLabel?: string;
   fields: Field[];
   extra?: Node[];
+  /** Secondary buttons (Cancel, Back) shown after the submit button. */
+  secondary?: HTMLElement[];
   /** Cross-field checks run after the fields' own; return false to stop. */
   validate?: () => boolean;
   onSubmit: (messages: MessageSlot) => Promise<void>;
@@ -90,7 +92,7 @@ export function form(options: FormOptions): { node: HTMLFormElement; messages: M
   const messages = new MessageSlot();
   const button = h("button", { type: "submit", class: "primary" }, options.submitLabel);
   const node = h("form", { "aria-label": options.label, novalidate: true });
-  node.append(...options.fields.map((f) => f.node), ...(options.extra ?? []), messages.node, h("div", { class: "actions" }, button));
+  node.append(...options.fields.map((f) => f.node), ...(options.extra ?? []), messages.node, h("div", { class: "actions" }, button, ...(options.secondary ?? [])));
   node.addEventListener("submit", (event) => {
     event.preventDefault();
     if (button.disabled) return;

@@ -31,7 +31,8 @@ function themeButton(): HTMLButtonElement {
   const button = h("button", { type: "button", class: "ghost theme-toggle" });
   const label = () => {
     const light = document.documentElement.dataset.theme === "light";
-    button.textContent = light ? "Dark theme" : "Light theme";
+    button.textContent = light ? "☾" : "☀";
+    button.title = light ? "Dark theme" : "Light theme";
     button.setAttribute("aria-label", light ? "Switch to the dark theme" : "Switch to the light theme");
   };
   label();

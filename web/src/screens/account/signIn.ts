@@ -59,7 +59,7 @@ export const signInScreen: Screen = (ctx) => {
       submitLabel: "Verify",
       busyLabel: "Verifying…",
       fields: [code],
-      extra: [back],
+      secondary: [back],
       onSubmit: async () => {
         try {
           await ctx.session.signIn(username.value, password.value, code.value.trim());

@@ -7,6 +7,8 @@ import { errorBox, loading } from "../../ui/status";
 import { adminNav } from "./adminNav";
 import { auditQuery } from "./auditFilters";
 
+const PAGE_SIZE = 50;
+
 function filterInput(label: string, name: string, type = "text", placeholder = ""): { node: HTMLElement; input: HTMLInputElement } {
   const id = uid(`f-${name}`);
   const input = h("input", { id, name, type, placeholder, autocomplete: "off" });
@@ -62,7 +64,7 @@ export const auditScreen: Screen = (ctx) => {
     }
     state.replaceChildren(loading("Loading entries…"));
     more.hidden = true;
-    const q = auditQuery({ action: action.input.value, actorId: actor.input.value, targetId: target.input.value, from: from.input.value, to: to.input.value }, append ? cursor : null);
+    const q = auditQuery({ action: action.input.value, actorId: actor.input.value, targetId: target.input.value, from: from.input.value, to: to.input.value }, append ? cursor : null, PAGE_SIZE);
     ctx.api
       .get<Page<AuditEntry>>(`/api/v1/admin/audit?${q.toString()}`, ctx.signal)
       .then((page) => {
@@ -84,7 +86,8 @@ export const auditScreen: Screen = (ctx) => {
         }
         if (tbody.children.length === 0) state.replaceChildren(h("p", { class: "muted" }, "No entries match these filters."));
         cursor = page.next_cursor;
-        more.hidden = !cursor;
+        // A short page is the last one, whatever cursor the server hands back.
+        more.hidden = !cursor || page.items.length < PAGE_SIZE;
       })
       .catch((err: unknown) => {
         if (!ctx.signal.aborted) state.replaceChildren(errorBox(errorMessage(err)));

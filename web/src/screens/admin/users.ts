@@ -7,6 +7,7 @@ import { MessageSlot, errorBox, loading } from "../../ui/status";
 import { adminNav } from "./adminNav";
 
 const ROLES: Role[] = ["user", "moderator", "admin"];
+const PAGE_SIZE = 50;
 
 export const usersScreen: Screen = (ctx) => {
   const me = ctx.session.me;
@@ -84,7 +85,7 @@ export const usersScreen: Screen = (ctx) => {
     }
     state.replaceChildren(loading("Loading accounts…"));
     more.hidden = true;
-    const params = new URLSearchParams({ limit: "50" });
+    const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (search.value.trim()) params.set("q", search.value.trim());
     if (append && cursor) params.set("cursor", cursor);
     ctx.api
@@ -94,7 +95,8 @@ export const usersScreen: Screen = (ctx) => {
         for (const a of page.items) tbody.append(row(a));
         if (tbody.children.length === 0) state.replaceChildren(h("p", { class: "muted" }, "No accounts match."));
         cursor = page.next_cursor;
-        more.hidden = !cursor;
+        // A short page is the last one, whatever cursor the server hands back.
+        more.hidden = !cursor || page.items.length < PAGE_SIZE;
       })
       .catch((err: unknown) => {
         if (!ctx.signal.aborted) state.replaceChildren(errorBox(errorMessage(err)));

@@ -51,7 +51,7 @@ export function mfaSection(ctx: AppContext): HTMLElement {
       submitLabel: "Turn on",
       busyLabel: "Checking…",
       fields: [code],
-      extra: [cancel],
+      secondary: [cancel],
       onSubmit: async () => {
         const res = await ctx.api.request<{ recovery_codes: string[] }>("/api/v1/auth/mfa/totp/confirm", { method: "POST", body: { code: code.value.replace(/\s+/g, "") } });
         await ctx.session.loadMe();
