@@ -7,7 +7,7 @@ import type { RealtimeLink } from "../realtime/link";
 import { hrefFor, parseHash, resolve } from "../router/resolve";
 import { h } from "../ui/dom";
 import { layout } from "../ui/layout";
-import { loading } from "../ui/status";
+import { errorBox, loading } from "../ui/status";
 import { forbiddenScreen, notFoundScreen } from "../screens/notFound";
 import { routes } from "./routes";
 import type { AppContext } from "./context";
@@ -30,7 +30,7 @@ export class App {
       if (state.status === "signed-in") this.link.start();
       else this.link.stop();
       // A profile edit changes `me` but not the status: the screen stays as it is.
-      if (state.status !== this.renderedStatus) this.render();
+      if (state.status !== this.renderedStatus || state.status === "loading") this.render();
       else this.updateName();
     });
     this.render();
@@ -58,7 +58,7 @@ export class App {
     const location = parseHash(window.location.hash);
 
     if (state.status === "loading") {
-      this.root.replaceChildren(h("div", { class: "boot" }, loading("Opening your desk…")));
+      this.root.replaceChildren(h("div", { class: "boot" }, state.message ? errorBox(state.message) : loading("Opening your desk…")));
       return;
     }
     const me = this.session.me;

@@ -26,10 +26,19 @@ export class RealtimeLink {
     private readonly onRevoked: () => void,
     private readonly url = websocketUrl(window.location),
   ) {
-    window.addEventListener("online", () => this.client?.connect());
-    window.addEventListener("offline", () => {
-      if (this.client) this.state.set("offline");
-    });
+    // The SDK itself drops the socket when the browser goes offline and reconnects when
+    // it comes back; these only keep the badge in step with the browser's view.
+    window.addEventListener("online", () => this.sync());
+    window.addEventListener("offline", () => this.sync());
+  }
+
+  /** The badge's state from the SDK's state and whether the browser has a network. */
+  private sync(): void {
+    const client = this.client;
+    if (!client) return this.state.set("idle");
+    if (client.state === "disconnected" || !navigator.onLine) return this.state.set("offline");
+    if (client.state === "connected") return this.state.set("connected");
+    this.state.set(this.everConnected ? "reconnecting" : "connecting");
   }
 
   start(): void {
@@ -37,21 +46,21 @@ export class RealtimeLink {
     this.everConnected = false;
     this.handedToken = null;
     const client = new Centrifuge(this.url, { getToken: () => this.token(), minReconnectDelay: 500, maxReconnectDelay: 10_000 });
-    client.on("connecting", () => this.state.set(this.everConnected ? "reconnecting" : "connecting"));
+    client.on("connecting", () => this.sync());
     client.on("connected", () => {
       this.everConnected = true;
-      this.state.set("connected");
+      this.sync();
     });
     client.on("disconnected", (ctx) => {
-      this.state.set("offline");
+      this.sync();
       if (ctx.code === SESSION_REVOKED) this.onRevoked();
     });
     client.on("publication", (ctx) => {
       if (ctx.channel.startsWith("user#")) this.personalMessages.set(this.personalMessages.value + 1);
     });
     this.client = client;
-    this.state.set("connecting");
     client.connect();
+    this.sync();
   }
 
   stop(): void {
