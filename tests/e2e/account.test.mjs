@@ -92,6 +92,8 @@ describe("accounts in the browser", () => {
     const codes = page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
     await codes.first().waitFor();
     assert.equal(await codes.count(), 10);
+    const recovery = (await codes.allTextContents()).map((c) => c.trim());
+    assert.ok(recovery.every((c) => /^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/i.test(c)), `recovery codes: ${recovery}`);
     await screenshot(page, "desktop-mfa-recovery-codes");
     await page.getByRole("button", { name: "I have saved these codes" }).click();
     await page.getByText("Two-factor sign-in is on").waitFor();
@@ -109,6 +111,17 @@ describe("accounts in the browser", () => {
     await page.getByRole("button", { name: "Verify" }).click();
     await page.getByRole("heading", { level: 1, name: `Welcome, ${username}` }).waitFor();
     await waitForLink(page, "Live");
+
+    // Turning it off needs the password and a code: a recovery code from the list works.
+    await page.goto("/#/settings/security");
+    await page.getByText("Turn off two-factor sign-in").click();
+    const off = page.getByRole("form", { name: "Turn off two-factor sign-in" });
+    await off.getByLabel("Password").fill(password(username));
+    await off.getByLabel("Authentication code").fill(recovery[0].toUpperCase());
+    await off.getByRole("button", { name: "Turn off" }).click();
+    await page.getByRole("button", { name: "Set up two-factor sign-in" }).waitFor();
+    const plain = await signIn(fx.api, username, password(username)); // no second factor asked any more
+    assert.ok(plain.access_token);
     assert.deepEqual(errors.filter((e) => !/401/.test(e)), []);
     await context.close();
   });

@@ -55,6 +55,27 @@ describe("settings in the browser", () => {
     await context.close();
   });
 
+  test("the password is changed with the current one, and other devices are signed out", async () => {
+    const { user, page, context } = await signedInPage(fx, "pwd");
+    const other = await signIn(fx.api, user.username, user.password, { userAgent: "E2E-Other/1.0" });
+    await page.goto("/#/settings/security");
+    const f = page.getByRole("form", { name: "Change password" });
+    await f.getByLabel("Current password").fill("not my password at all");
+    await f.getByLabel("New password", { exact: true }).fill(`fresh ${user.password}`);
+    await f.getByLabel("Repeat the new password").fill(`fresh ${user.password}`);
+    await f.getByRole("button", { name: "Change password" }).click();
+    await f.getByRole("alert").waitFor(); // the server's refusal, shown
+    await f.getByLabel("Current password").fill(user.password);
+    await f.getByRole("button", { name: "Change password" }).click();
+    await page.getByText("Password changed. Every other device was signed out.").waitFor();
+    await signIn(fx.api, user.username, `fresh ${user.password}`);
+    assert.equal((await fx.api("/api/v1/me", { token: other.access_token })).status, 401);
+    // This tab stays signed in.
+    await page.goto("/#/settings/sessions");
+    await page.locator(".session-row", { hasText: "This device" }).waitFor();
+    await context.close();
+  });
+
   test("an avatar is previewed, uploaded and shown", async () => {
     const { page, context } = await signedInPage(fx, "pic");
     await page.goto("/#/settings/profile");
