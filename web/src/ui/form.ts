@@ -61,9 +61,9 @@ export class Field {
     this.input.value = v;
   }
 
-  /** Runs the field's check (and `extra`), shows the message, returns true when valid. */
-  validate(extra?: () => string | null): boolean {
-    const message = this.options.check?.(this.value) ?? extra?.() ?? null;
+  /** Runs the field's check, shows its message, and returns true when the value is valid. */
+  validate(): boolean {
+    const message = this.options.check?.(this.value) ?? null;
     this.showError(message);
     return message === null;
   }
@@ -83,8 +83,6 @@ export interface FormOptions {
   extra?: Node[];
   /** Secondary buttons (Cancel, Back) shown after the submit button. */
   secondary?: HTMLElement[];
-  /** Cross-field checks run after the fields' own; return false to stop. */
-  validate?: () => boolean;
   onSubmit: (messages: MessageSlot) => Promise<void>;
 }
 
@@ -96,10 +94,11 @@ export function form(options: FormOptions): { node: HTMLFormElement; messages: M
   node.addEventListener("submit", (event) => {
     event.preventDefault();
     if (button.disabled) return;
+    // Every field shows its message; focus goes to the first one that is wrong.
     const results = options.fields.map((f) => f.validate());
     const firstBad = options.fields.find((_, i) => !results[i]);
-    if (firstBad || (options.validate && !options.validate())) {
-      (firstBad ?? options.fields.find((f) => f.input.getAttribute("aria-invalid") === "true"))?.input.focus();
+    if (firstBad) {
+      firstBad.input.focus();
       return;
     }
     messages.clear();
