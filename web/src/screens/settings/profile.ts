@@ -76,10 +76,8 @@ function avatarForm(ctx: Parameters<Screen>[0], me: Me): HTMLElement {
     ctx.api
       .request<Me | undefined>("/api/v1/me/avatar", { method: "PUT", raw: { data: chosen, contentType: chosen.type } })
       .then(async () => {
-        const fresh = await ctx.api.get<Me>("/api/v1/me");
-        // The URL may stay the same across uploads: a version query keeps the browser from showing the old one.
-        if (fresh.avatar_url) fresh.avatar_url = `${fresh.avatar_url}${fresh.avatar_url.includes("?") ? "&" : "?"}v=${Date.now()}`;
-        ctx.session.setMe(fresh);
+        // The server's avatar_url carries a version (?v=…), so the new picture is fetched, not a cached one.
+        ctx.session.setMe(await ctx.api.get<Me>("/api/v1/me"));
         messages.success("Picture updated.");
         chosen = null;
         input.value = "";
