@@ -52,3 +52,11 @@ describe("device names", () => {
     expect(describeUserAgent("")).toBe("Unknown device");
   });
 });
+
+describe("real-time endpoint", () => {
+  it("uses ws: for http pages and wss: for https pages, on the page's own host", async () => {
+    const { websocketUrl } = await import("../../src/realtime/link");
+    expect(websocketUrl({ protocol: "http:", host: "127.0.0.1:8080" })).toBe("ws://127.0.0.1:8080/connection/websocket");
+    expect(websocketUrl({ protocol: "https:", host: "trade.example.com" })).toBe("wss://trade.example.com/connection/websocket");
+  });
+});
