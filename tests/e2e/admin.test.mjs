@@ -32,6 +32,7 @@ describe("administration in the browser", () => {
     const row = page.locator(`tr[data-user="${target.username}"]`);
     await row.waitFor();
     assert.equal(await page.locator("tbody tr").count(), 1, "the search filters by username prefix");
+    assert.equal(await page.getByRole("button", { name: "Load more" }).isVisible(), false, "a short page is the last");
 
     await row.getByLabel(`Role of ${target.username}`).selectOption("moderator");
     await page.getByText(`${target.username} is now moderator.`, { exact: false }).waitFor();
