@@ -2,6 +2,7 @@
 // emailed password reset — in real headless Chromium against the real binary.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { freshStep, signIn, signUp, startSmtp, totp } from "../integration/lib/accounts.mjs";
 import { newPage, screenshot } from "./lib/browser.mjs";
 import { signInViaUi, signUpViaUi, waitForLink } from "./lib/app.mjs";
@@ -95,6 +96,10 @@ describe("accounts in the browser", () => {
     const recovery = (await codes.allTextContents()).map((c) => c.trim());
     assert.ok(recovery.every((c) => /^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/i.test(c)), `recovery codes: ${recovery}`);
     await screenshot(page, "desktop-mfa-recovery-codes");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download" }).click()]);
+    assert.equal(download.suggestedFilename(), "tradechat-recovery-codes.txt");
+    const saved = readFileSync(await download.path(), "utf8");
+    assert.ok(recovery.every((c) => saved.includes(c)), "the download holds every code");
     await page.getByRole("button", { name: "I have saved these codes" }).click();
     await page.getByText("Two-factor sign-in is on").waitFor();
 
