@@ -72,6 +72,20 @@ describe("accounts in the browser", () => {
     await context.close();
   });
 
+  test("a signed-out visit to a page asks to sign in, then returns to that page", async () => {
+    const user = await signUp(fx.api, uniqueName("back"));
+    const { page, context } = await newPage(fx.browser, fx.server.url);
+    await page.goto("/#/settings/sessions");
+    await page.getByRole("heading", { level: 1, name: "Sign in" }).waitFor();
+    assert.equal(await page.evaluate(() => location.hash), "#/sign-in?next=%2Fsettings%2Fsessions");
+    await page.getByLabel("Username").fill(user.username);
+    await page.getByLabel("Password", { exact: true }).fill(user.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { level: 2, name: "Signed-in devices" }).waitFor();
+    assert.equal(await page.evaluate(() => location.hash), "#/settings/sessions");
+    await context.close();
+  });
+
   test("MFA enrolled through the UI (QR code, confirm, recovery codes) is then asked for at sign-in", async () => {
     const { page, context, errors } = await newPage(fx.browser, fx.server.url);
     const username = uniqueName("mfa");

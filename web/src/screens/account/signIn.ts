@@ -3,14 +3,12 @@
 import type { Screen } from "../../app/context";
 import { ApiError } from "../../api/problem";
 import { checkRequired, checkSecondFactor } from "../../auth/validation";
-import { safeNext } from "../../router/resolve";
 import { h } from "../../ui/dom";
 import { Field, form } from "../../ui/form";
 import { errorBox } from "../../ui/status";
 import { authCard } from "./authCard";
 
 export const signInScreen: Screen = (ctx) => {
-  const next = safeNext(ctx.location.query.get("next"));
   const username = new Field({ label: "Username", name: "username", autocomplete: "username", check: checkRequired("your username"), required: true });
   const password = new Field({ label: "Password", name: "password", type: "password", autocomplete: "current-password", check: checkRequired("your password"), required: true });
   const reason = ctx.session.state.value.status === "signed-out" ? ctx.session.state.value.reason : undefined;
@@ -25,8 +23,8 @@ export const signInScreen: Screen = (ctx) => {
     fields: [username, password],
     onSubmit: async () => {
       try {
+        // Signed in: the router moves on from this guest page to `next`.
         await ctx.session.signIn(username.value, password.value);
-        ctx.navigate(next);
       } catch (err) {
         if (err instanceof ApiError && err.mfaRequired) {
           showCodeStep();
@@ -63,7 +61,6 @@ export const signInScreen: Screen = (ctx) => {
       onSubmit: async () => {
         try {
           await ctx.session.signIn(username.value, password.value, code.value.trim());
-          ctx.navigate(next);
         } catch (err) {
           code.value = "";
           throw err;

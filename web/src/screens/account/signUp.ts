@@ -25,8 +25,8 @@ export const signUpScreen: Screen = (ctx) => {
     busyLabel: "Creating account…",
     fields: [username, email, password, confirm],
     onSubmit: async () => {
+      // Signed in: the router moves on from this guest page to the home screen.
       await ctx.session.register(username.value, email.value.trim(), password.value);
-      ctx.navigate("/");
     },
   });
   return authCard("Create your account", "Join the desk: live markets, rooms and an assistant that knows your rules.", node, h("p", { class: "auth-links" }, h("a", { href: "#/sign-in" }, "I already have an account")));
