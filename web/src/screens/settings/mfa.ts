@@ -25,8 +25,9 @@ export function mfaSection(ctx: AppContext): HTMLElement {
     showState();
   };
 
-  function disabledView(): Node[] {
+  function disabledView(error?: string): Node[] {
     const messages = new MessageSlot();
+    if (error) messages.error(error);
     const start = h("button", { type: "button", class: "primary" }, "Set up two-factor sign-in");
     start.addEventListener("click", () => {
       start.disabled = true;
@@ -35,8 +36,7 @@ export function mfaSection(ctx: AppContext): HTMLElement {
         .request<TotpEnrolment>("/api/v1/auth/mfa/totp", { method: "POST", body: {} })
         .then((enrolment) => body.replaceChildren(...enrolView(enrolment)))
         .catch((err: unknown) => {
-          body.replaceChildren(...disabledView());
-          body.prepend(h("p", { class: "status status-error", role: "alert" }, errorMessage(err)));
+          body.replaceChildren(...disabledView(errorMessage(err)));
         });
     });
     return [h("p", {}, "Two-factor sign-in is ", h("strong", {}, "off"), ". With it on, signing in needs a code from an authenticator app as well as your password."), messages.node, h("div", { class: "actions" }, start)];
