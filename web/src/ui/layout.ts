@@ -1,0 +1,101 @@
+// The page frame: a skip link, the top bar (brand, main navigation, connection
+// state, theme switch, account) and the main landmark the screens render into.
+import type { Me } from "../api/types";
+import type { RealtimeLink } from "../realtime/link";
+import { connectionBadge } from "./connectionBadge";
+import { h } from "./dom";
+import { toggleTheme } from "./theme";
+
+export interface NavEntry {
+  href: string;
+  label: string;
+  /** The path prefix that marks this entry as the current section. */
+  section: string;
+}
+
+export function navEntries(me: Me | null): NavEntry[] {
+  if (!me) return [];
+  const entries: NavEntry[] = [
+    { href: "#/", label: "Home", section: "/" },
+    { href: "#/settings/profile", label: "Settings", section: "/settings" },
+  ];
+  if (me.role === "admin") entries.push({ href: "#/admin/users", label: "Admin", section: "/admin" });
+  return entries;
+}
+
+export function isCurrentSection(entry: NavEntry, path: string): boolean {
+  return entry.section === "/" ? path === "/" : path === entry.section || path.startsWith(`${entry.section}/`);
+}
+
+function themeButton(): HTMLButtonElement {
+  const button = h("button", { type: "button", class: "ghost theme-toggle" });
+  const label = () => {
+    const light = document.documentElement.dataset.theme === "light";
+    button.textContent = light ? "☾" : "☀";
+    button.title = light ? "Dark theme" : "Light theme";
+    button.setAttribute("aria-label", light ? "Switch to the dark theme" : "Switch to the light theme");
+  };
+  label();
+  button.addEventListener("click", () => {
+    toggleTheme();
+    label();
+  });
+  return button;
+}
+
+export interface LayoutOptions {
+  me: Me | null;
+  path: string;
+  link: RealtimeLink;
+  signal: AbortSignal;
+  onSignOut: () => void;
+}
+
+export function layout(options: LayoutOptions, content: HTMLElement): HTMLElement {
+  const { me, path } = options;
+  const nav = h("nav", { class: "main-nav", "aria-label": "Main" });
+  const list = h("ul");
+  for (const entry of navEntries(me)) {
+    const a = h("a", { href: entry.href }, entry.label);
+    if (isCurrentSection(entry, path)) a.setAttribute("aria-current", "page");
+    list.append(h("li", {}, a));
+  }
+  nav.append(list);
+
+  const tools = h("div", { class: "top-tools" });
+  if (me) {
+    tools.append(connectionBadge(options.link, options.signal));
+  }
+  tools.append(themeButton());
+  if (me) {
+    const signOut = h("button", { type: "button", class: "ghost" }, "Sign out");
+    signOut.addEventListener("click", options.onSignOut);
+    tools.append(h("span", { class: "who", title: me.username }, me.display_name || me.username), signOut);
+  }
+
+  const main = h("main", { id: "main", tabindex: -1, class: me ? "app-main" : "app-main guest" }, content);
+  // The hash holds the route, so the skip link moves focus itself instead of jumping to #main.
+  const skip = h("a", { class: "skip-link", href: "#main" }, "Skip to content");
+  skip.addEventListener("click", (event) => {
+    event.preventDefault();
+    main.focus();
+  });
+  return h(
+    "div",
+    { class: "shell" },
+    skip,
+    h("header", { class: "top-bar" }, h("a", { class: "brand", href: "#/" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "▲"), "tradechat"), me ? nav : null, tools),
+    main,
+  );
+}
+
+/** A section's own tabs (settings, admin). */
+export function subNav(label: string, path: string, entries: { href: string; label: string; path: string }[]): HTMLElement {
+  const list = h("ul");
+  for (const e of entries) {
+    const a = h("a", { href: e.href }, e.label);
+    if (e.path === path) a.setAttribute("aria-current", "page");
+    list.append(h("li", {}, a));
+  }
+  return h("nav", { class: "sub-nav", "aria-label": label }, list);
+}
