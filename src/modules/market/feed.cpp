@@ -31,6 +31,7 @@ Feed::~Feed() { stop(); }
 void Feed::start() {
   asio::co_spawn(io_, tick_loop(this), [](const std::exception_ptr& e) { log_failure("ticks", e); });
   asio::co_spawn(io_, flush_loop(this), [](const std::exception_ptr& e) { log_failure("candle writes", e); });
+  on_start(io_);
   thread_ = std::thread([this] { io_.run(); });
 }
 
@@ -40,6 +41,7 @@ void Feed::stop() noexcept {
     asio::post(io_, [this] {
       tick_timer_.cancel();
       flush_timer_.cancel();
+      on_stop();
     });
     thread_.join();
   }

@@ -50,6 +50,12 @@ class Feed {
  protected:
   // A tick of instrument `i`: candles, publications, closed candles to the store.
   void emit_tick(std::size_t i, std::int64_t time_ms, double price, double size);
+  // Hooks for feeds with their own I/O: on_start runs before the loop thread
+  // starts (spawn coroutines on `io`); on_stop runs on the loop thread when stop()
+  // begins (cancel them), so the thread can finish.
+  virtual void on_start(boost::asio::io_context& /*io*/) {}
+  virtual void on_stop() {}
+  bool stopping() const noexcept { return stopping_.load(); }
   MarketState& state() { return state_; }
   std::int64_t now() const { return clock_(); }
   CandleStore& store() { return store_; }
