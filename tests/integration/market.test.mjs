@@ -340,8 +340,9 @@ test("live: ticks on market:<SYMBOL> and the forming candle on candles:<SYMBOL>:
 });
 
 test("market.feed=replay: the feed replays stored candles and nothing is labelled simulated", async () => {
-  const replay = await startServer({ args: ["--set", "market.feed=replay", "--set", "market.replay.speed=600"] });
+  let replay;
   try {
+    replay = await startServer({ args: ["--set", "market.feed=replay", "--set", "market.replay.speed=600"] });
     const login = await (async () => {
       const post = (path, body) =>
         fetch(replay.url + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -355,14 +356,14 @@ test("market.feed=replay: the feed replays stored candles and nothing is labelle
     // A fresh database has nothing stored, so there is nothing to replay (yet).
     assert.deepEqual((await get("/api/v1/instruments/BTCUSD/candles?timeframe=1m")).items, []);
   } finally {
-    assertCleanExit(assert, await replay.stop());
+    if (replay) assertCleanExit(assert, await replay.stop());
   }
 });
 
 // A stand-in for Binance's stream service on loopback (this machine has no
 // internet): it sends trade events in the combined-stream format of Binance's
 // documentation and drops the first connection after five, to make the feed reconnect.
-test("market.feed=binance: streamed trades become ticks, and the feed reconnects", { timeout: 60_000 }, async () => {
+test("market.feed=binance: streamed trades become ticks, and the feed reconnects", { timeout: 120_000 }, async () => {
   const fake = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   await new Promise((resolve) => fake.on("listening", resolve));
   const paths = [];
@@ -380,10 +381,11 @@ test("market.feed=binance: streamed trades become ticks, and the feed reconnects
     }, 50);
     sock.on("close", () => clearInterval(timer));
   });
-  const live = await startServer({
-    args: ["--set", "market.feed=binance", "--set", `market.binance.url=ws://127.0.0.1:${fake.address().port}`, "--set", "market.simulator.tick_interval=50ms"],
-  });
+  let live;
   try {
+    live = await startServer({
+      args: ["--set", "market.feed=binance", "--set", `market.binance.url=ws://127.0.0.1:${fake.address().port}`, "--set", "market.simulator.tick_interval=50ms"],
+    });
     const post = (path, body) =>
       fetch(live.url + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
     const password = "correct horse binance staple";
@@ -406,7 +408,10 @@ test("market.feed=binance: streamed trades become ticks, and the feed reconnects
     assert.equal(quote.simulated, false);
     client.disconnect();
   } finally {
-    assertCleanExit(assert, await live.stop());
+    // Whatever happened, nothing is left running (an open listener would keep the
+    // test process alive).
+    if (live) assertCleanExit(assert, await live.stop());
+    for (const c of fake.clients) c.terminate();
     fake.close();
   }
 });
