@@ -61,9 +61,9 @@ asio::awaitable<void> BinanceFeed::stream_loop(BinanceFeed* self) {
   std::chrono::milliseconds backoff{1000};
   while (!self->stopping()) {
     ++self->connections_;
-    std::size_t before = 0;
-    auto handler = [self, &before](std::string message) {
-      ++before;
+    std::size_t received = 0;
+    auto handler = [self, &received](const std::string& message) {
+      ++received;
       self->on_message(message);
     };
     try {
@@ -72,7 +72,7 @@ asio::awaitable<void> BinanceFeed::stream_loop(BinanceFeed* self) {
       if (!self->stopping()) log::warn("market: Binance stream ended", {{"error", e.what()}});
     }
     if (self->stopping()) break;
-    if (before > 0) backoff = std::chrono::milliseconds(1000);  // it worked for a while: start over
+    if (received > 0) backoff = std::chrono::milliseconds(1000);  // it worked for a while: start over
     const auto jitter = std::chrono::milliseconds(self->jitter_() % (backoff.count() / 4 + 1));
     self->backoff_timer_->expires_after(backoff + jitter);
     co_await self->backoff_timer_->async_wait(asio::as_tuple(asio::use_awaitable));
