@@ -342,7 +342,12 @@ test("live: ticks on market:<SYMBOL> and the forming candle on candles:<SYMBOL>:
 test("market.feed=replay: the feed replays stored candles and nothing is labelled simulated", async () => {
   let replay;
   try {
-    replay = await startServer({ args: ["--set", "market.feed=replay", "--set", "market.replay.speed=600"] });
+    // Its own embedded database (a second server on a shared PostgreSQL database
+    // would meet the first one's encrypted keys).
+    replay = await startServer({
+      args: ["--set", "market.feed=replay", "--set", "market.replay.speed=600"],
+      env: { TRADECHAT_DATABASE_URL: "" },
+    });
     const login = await (async () => {
       const post = (path, body) =>
         fetch(replay.url + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -385,6 +390,7 @@ test("market.feed=binance: streamed trades become ticks, and the feed reconnects
   try {
     live = await startServer({
       args: ["--set", "market.feed=binance", "--set", `market.binance.url=ws://127.0.0.1:${fake.address().port}`, "--set", "market.simulator.tick_interval=50ms"],
+      env: { TRADECHAT_DATABASE_URL: "" },
     });
     const post = (path, body) =>
       fetch(live.url + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
