@@ -31,7 +31,7 @@ void BinanceFeed::on_message(std::string_view message) {
   pending_.push_back(std::move(*trade));
 }
 
-void BinanceFeed::step_once(std::int64_t) {
+void BinanceFeed::produce(std::int64_t) {
   for (const auto& t : pending_) {
     auto it = by_symbol_.find(symbol_from_binance(t.symbol));
     if (it != by_symbol_.end()) emit_tick(it->second, t.time_ms, t.price, t.quantity);

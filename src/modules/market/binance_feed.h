@@ -25,7 +25,7 @@ class BinanceFeed final : public Feed {
   BinanceFeed& operator=(const BinanceFeed&) = delete;
 
   void backfill() override {}
-  void step_once(std::int64_t now_ms) override;
+  void produce(std::int64_t now_ms) override;
   // One raw stream message (public for tests).
   void on_message(std::string_view message);
 
