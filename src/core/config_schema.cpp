@@ -140,8 +140,9 @@ ConfigSchema core_config_schema() {
   s.add({.key = "market.feed",
          .kind = K::enumeration,
          .default_value = "simulator",
-         .help = "where live prices come from: simulator, or replay of stored candles (market.replay.*)",
-         .allowed = {"simulator", "replay"}});
+         .help = "where live prices come from: simulator, replay of stored candles (market.replay.*), or "
+                 "binance (crypto trades from Binance public streams, market.binance.url)",
+         .allowed = {"simulator", "replay", "binance"}});
   s.add({.key = "ai.providers",
          .kind = K::list,
          .default_value = "",

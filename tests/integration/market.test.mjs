@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Centrifuge } from "centrifuge";
-import WebSocket from "ws";
+import WebSocket, { WebSocketServer } from "ws";
 import ti from "technicalindicators";
 import { startServer, assertCleanExit } from "./lib/server.mjs";
 
@@ -340,8 +340,14 @@ test("live: ticks on market:<SYMBOL> and the forming candle on candles:<SYMBOL>:
 });
 
 test("market.feed=replay: the feed replays stored candles and nothing is labelled simulated", async () => {
-  const replay = await startServer({ args: ["--set", "market.feed=replay", "--set", "market.replay.speed=600"] });
+  let replay;
   try {
+    // Its own embedded database (a second server on a shared PostgreSQL database
+    // would meet the first one's encrypted keys).
+    replay = await startServer({
+      args: ["--set", "market.feed=replay", "--set", "market.replay.speed=600"],
+      env: { TRADECHAT_DATABASE_URL: "" },
+    });
     const login = await (async () => {
       const post = (path, body) =>
         fetch(replay.url + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -355,6 +361,63 @@ test("market.feed=replay: the feed replays stored candles and nothing is labelle
     // A fresh database has nothing stored, so there is nothing to replay (yet).
     assert.deepEqual((await get("/api/v1/instruments/BTCUSD/candles?timeframe=1m")).items, []);
   } finally {
-    assertCleanExit(assert, await replay.stop());
+    if (replay) assertCleanExit(assert, await replay.stop());
+  }
+});
+
+// A stand-in for Binance's stream service on loopback (this machine has no
+// internet): it sends trade events in the combined-stream format of Binance's
+// documentation and drops the first connection after five, to make the feed reconnect.
+test("market.feed=binance: streamed trades become ticks, and the feed reconnects", { timeout: 120_000 }, async () => {
+  const fake = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  await new Promise((resolve) => fake.on("listening", resolve));
+  const paths = [];
+  let reconnected;
+  const second = new Promise((resolve) => (reconnected = resolve));
+  fake.on("connection", (sock, req) => {
+    paths.push(req.url);
+    if (paths.length === 2) reconnected();
+    let n = 0;
+    const timer = setInterval(() => {
+      n++;
+      const now = Date.now();
+      sock.send(JSON.stringify({ stream: "btcusdt@trade", data: { e: "trade", E: now, s: "BTCUSDT", t: n, p: "65000.50", q: "0.25", T: now, m: false, M: true } }));
+      if (paths.length === 1 && n === 5) sock.close();
+    }, 50);
+    sock.on("close", () => clearInterval(timer));
+  });
+  let live;
+  try {
+    live = await startServer({
+      args: ["--set", "market.feed=binance", "--set", `market.binance.url=ws://127.0.0.1:${fake.address().port}`, "--set", "market.simulator.tick_interval=50ms"],
+      env: { TRADECHAT_DATABASE_URL: "" },
+    });
+    const post = (path, body) =>
+      fetch(live.url + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const password = "correct horse binance staple";
+    await post("/api/v1/auth/register", { username: "streamer", email: "s@example.com", password });
+    const access = (await (await post("/api/v1/auth/login", { username: "streamer", password })).json()).access_token;
+    const client = new Centrifuge(`ws://127.0.0.1:${live.port}/connection/websocket`, { websocket: WebSocket, token: access });
+    client.connect();
+    const sub = client.newSubscription("market:BTCUSD");
+    const tick = firstPublication(sub, (d) => d.symbol === "BTCUSD");
+    sub.subscribe();
+    const t = await tick;
+    assert.equal(t.price, 65000.5);
+    assert.equal(t.size, 0.25);
+    assert.equal(t.simulated, false);
+    await second;  // the feed came back after the service dropped it
+    assert.match(paths[0], /^\/stream\?streams=btcusdt@trade\/ethusdt@trade/);
+    const res = await fetch(`${live.url}/api/v1/instruments/BTCUSD/quote`, { headers: { Authorization: `Bearer ${access}` } });
+    const quote = await res.json();
+    assert.equal(quote.last, 65000.5);
+    assert.equal(quote.simulated, false);
+    client.disconnect();
+  } finally {
+    // Whatever happened, nothing is left running (an open listener would keep the
+    // test process alive).
+    if (live) assertCleanExit(assert, await live.stop());
+    for (const c of fake.clients) c.terminate();
+    fake.close();
   }
 });

@@ -8,6 +8,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <algorithm>
+
 namespace tc::market {
 namespace asio = boost::asio;
 namespace {
@@ -31,6 +33,7 @@ Feed::~Feed() { stop(); }
 void Feed::start() {
   asio::co_spawn(io_, tick_loop(this), [](const std::exception_ptr& e) { log_failure("ticks", e); });
   asio::co_spawn(io_, flush_loop(this), [](const std::exception_ptr& e) { log_failure("candle writes", e); });
+  on_start(io_);
   thread_ = std::thread([this] { io_.run(); });
 }
 
@@ -40,6 +43,7 @@ void Feed::stop() noexcept {
     asio::post(io_, [this] {
       tick_timer_.cancel();
       flush_timer_.cancel();
+      on_stop();
     });
     thread_.join();
   }
@@ -93,17 +97,36 @@ void Feed::publish_candle(const Instrument& in, Timeframe tf, const Candle& c, b
   publish_(channel, data);
 }
 
+void Feed::publish_pending() {
+  for (auto i : dirty_) {
+    auto& p = pending_[i];
+    const auto& in = state_.instruments()[i];
+    if (p.tick) publish_("market:" + in.symbol, *p.tick);
+    for (auto tf : kTimeframes) {
+      if (p.forming[index(tf)]) publish_candle(in, tf, *p.forming[index(tf)], false);
+    }
+    p = Pending{};
+  }
+  dirty_.clear();
+}
+
 void Feed::emit_tick(std::size_t i, std::int64_t time_ms, double price, double size) {
   const auto& in = state_.instruments()[i];
   const auto update = state_.ingest_tick(i, time_ms, price, size);
   if (!update.accepted) return;
+  if (pending_.size() != state_.instruments().size()) pending_.resize(state_.instruments().size());
+  auto& pending = pending_[i];
+  if (!pending.tick &&
+      std::none_of(pending.forming.begin(), pending.forming.end(), [](const auto& c) { return c.has_value(); })) {
+    dirty_.push_back(i);
+  }
   boost::json::object tick{
       {"symbol", in.symbol}, {"time_ms", time_ms}, {"price", price}, {"size", size}, {"simulated", in.simulated}};
   if (auto q = state_.quote(in.symbol)) {
     tick["bid"] = q->bid;
     tick["ask"] = q->ask;
   }
-  publish_("market:" + in.symbol, tick);
+  pending.tick = std::move(tick);
   for (auto tf : kTimeframes) {
     const auto effect = update.effects[index(tf)];
     if (effect == TickEffect::opened && update.closed[index(tf)].time_ms != 0) {
@@ -114,8 +137,9 @@ void Feed::emit_tick(std::size_t i, std::int64_t time_ms, double price, double s
       publish_candle(in, tf, update.touched[index(tf)], true);
       store_.queue({in.symbol, tf, update.touched[index(tf)], in.simulated});
     }
+    if (effect == TickEffect::opened) pending.forming[index(tf)].reset();  // it closed: published above
     if (effect == TickEffect::updated_forming || effect == TickEffect::opened) {
-      publish_candle(in, tf, update.touched[index(tf)], false);
+      pending.forming[index(tf)] = update.touched[index(tf)];
     }
   }
 }

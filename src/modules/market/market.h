@@ -2,6 +2,11 @@
 // quotes, candles, indicators, chart analysis, and live ticks by callback.
 // Offered through the ServiceRegistry as `tc::market::Market`. Every method is
 // thread-safe; none blocks on I/O (candles and quotes are served from memory).
+//
+// For per-tick work (alerts): add a tick listener, and keep streaming indicators of
+// your own — `ind::find_indicator(name)->make(params, env)` — fed with closed
+// candles (`update`) and the forming one (`peek`, which commits nothing), seeded
+// from `candles(...)` at start. Each update is O(1).
 #pragma once
 
 #include "modules/market/candle_series.h"

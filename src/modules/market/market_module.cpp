@@ -2,6 +2,7 @@
 
 #include "core/log.h"
 #include "modules/auth/auth.h"
+#include "modules/market/binance_feed.h"
 #include "modules/market/market_channels.h"
 #include "modules/market/market_routes.h"
 #include "modules/market/replay_feed.h"
@@ -25,10 +26,12 @@ class MarketModule final : public app::Module {
     auto* realtime = ctx.services.find<realtime::Realtime>();
     if (!auth || !realtime) throw std::logic_error("market needs the auth and realtime modules");
 
-    const bool replay = ctx.config.str("market.feed") == "replay";
+    const auto& feed_name = ctx.config.str("market.feed");
+    const bool replay = feed_name == "replay";
     auto instruments = simulated_instruments();
-    // Replayed prices are whatever was stored (imports are real data): not labelled simulated.
-    if (replay) {
+    // Replayed prices are whatever was stored (imports are real data) and Binance's
+    // are real: neither is labelled simulated.
+    if (feed_name != "simulator") {
       for (auto& in : instruments) in.simulated = false;
     }
     state_ = std::make_unique<MarketState>(
@@ -40,7 +43,11 @@ class MarketModule final : public app::Module {
       realtime->publish(channel, data);
     };
     const FeedOptions feed_options{.tick_interval = ctx.config.duration("market.simulator.tick_interval")};
-    if (replay) {
+    if (feed_name == "binance") {
+      auto url = http::parse_ws_url(ctx.config.str("market.binance.url"));
+      if (!url) throw ConfigError("config: market.binance.url is not a ws:// or wss:// URL");
+      feed_ = std::make_unique<BinanceFeed>(*state_, *store_, publish, wall_clock_ms, feed_options, *url);
+    } else if (replay) {
       feed_ = std::make_unique<ReplayFeed>(
           *state_, *store_, publish, wall_clock_ms, feed_options,
           ReplayOptions{.timeframe = parse_timeframe(ctx.config.str("market.replay.timeframe")).value_or(Timeframe::m1),
@@ -56,7 +63,7 @@ class MarketModule final : public app::Module {
     feed_->backfill();
     log::info(
         "market: history ready",
-        {{"feed", replay ? "replay" : "simulator"},
+        {{"feed", feed_name},
          {"instruments", instruments.size()},
          {"ms",
           std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count()}});
@@ -103,6 +110,11 @@ void add_config_keys(ConfigSchema& schema) {
               .help = "days of hourly history generated at start (plus two days of minute bars)",
               .min = 1,
               .max = 730});
+  schema.add({.key = "market.binance.url",
+              .kind = K::url,
+              .default_value = "wss://stream.binance.com:9443",
+              .help = "with market.feed = binance: the public stream service (the combined-stream path is added)",
+              .allowed = {"ws", "wss"}});
   schema.add({.key = "market.replay.timeframe",
               .kind = K::enumeration,
               .default_value = "1m",

@@ -37,7 +37,7 @@ std::int64_t ReplayFeed::market_time(std::int64_t now_ms) const {
   return start_market_ms_ + (now_ms - start_wall_ms_) * options_.speed;
 }
 
-void ReplayFeed::step_once(std::int64_t now_ms) {
+void ReplayFeed::produce(std::int64_t now_ms) {
   if (finished_) return;
   const std::int64_t t = market_time(now_ms);
   bool remaining = false;

@@ -30,7 +30,7 @@ class ReplayFeed final : public Feed {
 
   // Loads the stored candles (blocking; at start-up) and starts the replay clock.
   void backfill() override;
-  void step_once(std::int64_t now_ms) override;
+  void produce(std::int64_t now_ms) override;
 
   std::int64_t market_time(std::int64_t now_ms) const;
   bool finished() const noexcept { return finished_; }

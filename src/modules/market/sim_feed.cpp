@@ -25,7 +25,7 @@ void SimFeed::backfill() {
   sim_.history(hour_start, (now_ms / kMinuteMs) * kMinuteMs, 1, minutely);
 }
 
-void SimFeed::step_once(std::int64_t now_ms) {
+void SimFeed::produce(std::int64_t now_ms) {
   ticks_.clear();
   sim_.step(now_ms, ticks_);
   for (const auto& t : ticks_) emit_tick(t.instrument, t.time_ms, t.price, t.size);

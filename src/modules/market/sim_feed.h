@@ -23,7 +23,7 @@ class SimFeed final : public Feed {
   SimFeed& operator=(const SimFeed&) = delete;
 
   void backfill() override;
-  void step_once(std::int64_t now_ms) override;
+  void produce(std::int64_t now_ms) override;
 
  private:
   Simulator sim_;

@@ -51,7 +51,9 @@ TEST(ReplayFeed, RebuildsTheStoredCandlesAtTheChosenSpeed) {
   EXPECT_TRUE(feed.finished());
   EXPECT_EQ(state.candles("BTCUSD", Timeframe::m1, {}), stored);
   EXPECT_EQ(state.candles("BTCUSD", Timeframe::m5, {}), aggregate(stored, Timeframe::m5, CalendarKind::always));
-  EXPECT_EQ(publications, 12u * 4 * (1 + 6) + 11 + 2);  // ticks and forming candles, closed 1m and 5m candles
+  // Conflated per step: each of the two steps publishes its newest tick and the six
+  // forming candles once; the 11 closed 1m and 2 closed 5m candles all go out.
+  EXPECT_EQ(publications, 2u * (1 + 6) + 11 + 2);
   EXPECT_TRUE(state.candles("ETHUSD", Timeframe::m1, {}).empty());
 }
 
