@@ -281,6 +281,7 @@ void add_routes(http::Router& router, const Market& market, const auth::Authenti
               // The body is the CSV file itself (text/csv); docs/market.md lists the layouts.
               .request_schema = schema(R"({"type":"string","contentMediaType":"text/csv",
                 "description":"OHLCV rows with a header (time, open, high, low, close, volume) or Binance klines"})"),
+              .request_content_type = "text/csv",
               .responses = {{201, "Imported"},
                             {401, "Not signed in"},
                             {403, "Needs the import_market_data permission"},
