@@ -101,7 +101,7 @@ std::string link_cashtags(const std::string& in) {
     if (cashtag_start(in, i)) {
       if (auto len = cashtag_at(in, i + 1)) {
         auto symbol = upper(std::string_view(in).substr(i + 1, len));
-        out += "<a class=\"cashtag\" href=\"/markets/" + symbol + "\">$" + symbol + "</a>";
+        out.append("<a class=\"cashtag\" href=\"/markets/").append(symbol).append("\">$").append(symbol).append("</a>");
         i += len;
         continue;
       }

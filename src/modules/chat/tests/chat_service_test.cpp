@@ -103,6 +103,7 @@ TEST_F(ChatServiceTest, OffsetsAreStrictlyIncreasingAndFannedOutInOrder) {
   std::set<std::int64_t> seqs;
   for (int round = 0; round < 10; ++round) {
     std::vector<std::future<json::object>> pending;
+    pending.reserve(4);
     for (int i = 0; i < 4; ++i) {
       pending.push_back(boost::asio::co_spawn(
           io, service->send(kAlice, r, NewMessage{"m" + std::to_string(i), std::nullopt, std::nullopt}),
