@@ -16,7 +16,7 @@ import { startServer, assertCleanExit } from "./lib/server.mjs";
 let server;
 before(async () => {
   // A small outbox so the slow-consumer test overflows it quickly.
-  server = await startServer({ args: ["--set", "ws.max_outbox_bytes=256KiB"] });
+  server = await startServer({ args: ["--set", "ws.max_outbox_bytes=256KiB", "--set", "realtime.connect_timeout=1s"] });
 });
 after(async () => {
   const result = await server.stop();
@@ -488,6 +488,8 @@ test("malformed and oversize frames close the connection with a protocol code", 
       ws.on("error", reject);
     });
   assert.equal(await closeCode(["this is not json"]), 3501);
+  // A connection that never sends connect is closed at realtime.connect_timeout (1 s here).
+  assert.equal(await closeCode([]), 3501, "unauthenticated connections are reaped");
   assert.equal(await closeCode([JSON.stringify({ id: 1, subscribe: { channel: "room:x" } })]), 3501, "connect first");
   const connectFrame = JSON.stringify({ id: 1, connect: { token: pia.token } });
   assert.equal(await closeCode([connectFrame, "{\"id\":2,"]), 3501);

@@ -199,6 +199,7 @@ void ClientSession::on_connect(std::uint64_t id, const json::object& req) {
   }
   principal_ = *result.principal;
   connected_ = true;
+  connected_flag_->store(true);
   // The personal channel is a server-side subscription: the client does not ask.
   const std::string personal = "user#" + principal_.user_id;
   json::object sub_req;

@@ -8,6 +8,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -78,6 +79,9 @@ class ClientSession final : public Subscriber, public std::enable_shared_from_th
   boost::asio::awaitable<void> on_frame(std::string frame);
   void on_close();
 
+  // True once `connect` succeeded; shared with the connect deadline's thread.
+  std::shared_ptr<const std::atomic<bool>> connected_flag() const { return connected_flag_; }
+
   void deliver(const std::string& frame, bool droppable) override;
   const std::string& client_id() const override { return client_id_; }
   const std::string& user_id() const override { return principal_.user_id; }
@@ -118,6 +122,7 @@ class ClientSession final : public Subscriber, public std::enable_shared_from_th
   std::string client_id_;
   Principal principal_;
   bool connected_ = false;
+  std::shared_ptr<std::atomic<bool>> connected_flag_ = std::make_shared<std::atomic<bool>>(false);
   std::set<std::string> subscriptions_;
   std::map<std::string, std::shared_ptr<ChannelOwner>> streams_;  // subscriptions to owner-persisted streams
   double tokens_;
