@@ -66,13 +66,22 @@ TEST(HubStream, AGapThatDoesNotFillIsSkippedAfterTheBound) {
   EXPECT_EQ(r->offsets().size(), 3u);
 }
 
-TEST(HubStream, AStreamNobodyHereFollowsIsNotKept) {
+TEST(HubStream, AFirstSubscriberStartsPastWhatWasAlreadyFannedOut) {
   Hub hub(HubOptions{});
-  hub.publish_at("room:2", 1, json::object{}, std::nullopt);
-  EXPECT_FALSE(hub.position("room:2"));
+  // Fanned out while nobody here followed the room: only the position is kept.
+  hub.publish_at("room:1", 9, json::object{}, std::nullopt);
+  // The subscriber's store read was older (5): it starts at 9, not waiting for 6..8.
   auto r = join(hub);
+  EXPECT_EQ(hub.position("room:1")->offset, 9u);
+  hub.publish_at("room:1", 10, json::object{}, std::nullopt);
+  EXPECT_EQ(r->offsets(), (std::vector<std::uint64_t>{10}));
+  // After the last subscriber leaves, the position stays for the next one.
   hub.unsubscribe("room:1", *r);
-  EXPECT_FALSE(hub.position("room:1")) << "forgotten with its last subscriber; the store has it";
+  hub.publish_at("room:1", 11, json::object{}, std::nullopt);
+  auto again = join(hub, "v", 10);
+  EXPECT_EQ(hub.position("room:1")->offset, 11u);
+  hub.publish_at("room:1", 12, json::object{}, std::nullopt);
+  EXPECT_EQ(again->offsets(), (std::vector<std::uint64_t>{12}));
 }
 
 TEST(HubStream, AReplyThatRefusesLeavesTheSubscriberOut) {
