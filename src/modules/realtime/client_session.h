@@ -116,6 +116,10 @@ class ClientSession final : public Subscriber, public std::enable_shared_from_th
   std::optional<std::size_t> history_limit(const boost::json::object& req) const;
   // Subscribed here and still in the hub (the server may have ended it: kick, ban).
   bool subscribed(const std::string& channel);
+  // While a stream subscribe reads what it must recover, deliveries wait here; then
+  // release() sends the subscribe reply and everything held, in order.
+  void hold();
+  void release(const std::string& first);
 
   RealtimeCore& core_;
   std::shared_ptr<http::WsConnection> connection_;
@@ -124,7 +128,9 @@ class ClientSession final : public Subscriber, public std::enable_shared_from_th
   bool connected_ = false;
   std::shared_ptr<std::atomic<bool>> connected_flag_ = std::make_shared<std::atomic<bool>>(false);
   std::set<std::string> subscriptions_;
-  std::map<std::string, std::shared_ptr<ChannelOwner>> streams_;  // subscriptions to owner-persisted streams
+  std::map<std::string, std::shared_ptr<ChannelOwner>> streams_;
+  std::mutex hold_mutex_;
+  std::optional<std::vector<std::pair<std::string, bool>>> held_;  // subscriptions to owner-persisted streams
   double tokens_;
   std::chrono::steady_clock::time_point last_refill_;
 };
