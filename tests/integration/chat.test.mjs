@@ -16,7 +16,7 @@ import { startServer, assertCleanExit } from "./lib/server.mjs";
 let server;
 before(async () => {
   // A small outbox so the slow-consumer test overflows it quickly.
-  server = await startServer({ args: ["--set", "ws.max_outbox_bytes=256KiB", "--set", "realtime.connect_timeout=1s"] });
+  server = await startServer({ args: ["--set", "ws.max_outbox_bytes=256KiB", "--set", "realtime.connect_timeout=3s"] });
 });
 after(async () => {
   const result = await server.stop();
@@ -448,6 +448,8 @@ test("recovery after the socket is killed: 1,000 publications, none missed, none
   const recoveries = [];
   sub.on("publication", (ctx) => offsets.push(ctx.offset));
   sub.on("subscribed", (ctx) => recoveries.push(ctx));
+  let terminal = null;
+  c.on("disconnected", (ctx) => (terminal = ctx));
   await subscribed(sub);
 
   const total = 1000;
@@ -467,7 +469,11 @@ test("recovery after the socket is killed: 1,000 publications, none missed, none
   };
   await Promise.all([publisher(), publisher(), publisher(), publisher()]);
   assert.ok(killed);
-  while (offsets.length < total) await new Promise((r) => setTimeout(r, 20));
+  while (offsets.length < total) {
+    // A client the server disconnected for good would never catch up: fail, don't hang.
+    assert.equal(terminal, null, "the client was not disconnected for good");
+    await new Promise((r) => setTimeout(r, 20));
+  }
   // Let anything duplicated arrive too, then check.
   await sub.history({ limit: 1 });
   assert.equal(offsets.length, total, "no duplicates");
@@ -488,7 +494,7 @@ test("malformed and oversize frames close the connection with a protocol code", 
       ws.on("error", reject);
     });
   assert.equal(await closeCode(["this is not json"]), 3501);
-  // A connection that never sends connect is closed at realtime.connect_timeout (1 s here).
+  // A connection that never sends connect is closed at realtime.connect_timeout (3 s here).
   assert.equal(await closeCode([]), 3501, "unauthenticated connections are reaped");
   assert.equal(await closeCode([JSON.stringify({ id: 1, subscribe: { channel: "room:x" } })]), 3501, "connect first");
   const connectFrame = JSON.stringify({ id: 1, connect: { token: pia.token } });
