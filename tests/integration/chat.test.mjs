@@ -410,6 +410,9 @@ test("the SDK subscribes to a room, publishes, and sees REST messages, presence 
   await a.rpc("typing", { room: room.id });
   while (!gotB.some((p) => p.data.type === "typing")) await new Promise((r) => setTimeout(r, 20));
   assert.equal(gotB.find((p) => p.data.type === "typing").data.user_id, jane.id);
+  // The same through the protocol's fire-and-forget send, from Kim.
+  await b.send({ room: room.id });
+  while (!gotB.some((p) => p.data.type === "typing" && p.data.user_id === kim.id)) await new Promise((r) => setTimeout(r, 20));
   const after = await (await api(`/api/v1/rooms/${room.id}/messages`, { token: jane.token })).json();
   assert.equal(after.items.length, 2);
 

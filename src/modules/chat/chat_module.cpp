@@ -122,6 +122,10 @@ class ChatModule final : public app::Module {
     realtime->register_rpc("typing", [channel](realtime::Principal who, json::value data) {
       return channel->typing(std::move(who), std::move(data));
     });
+    // The protocol's fire-and-forget `send` carries typing too: {"room": "<id>"}.
+    realtime->register_rpc("send", [channel](realtime::Principal who, json::value data) {
+      return channel->typing(std::move(who), std::move(data));
+    });
     ctx.services.provide<RoomAccess>(service_.get());
     add_room_routes(ctx.router);
     add_member_routes(ctx.router);

@@ -165,7 +165,12 @@ boost::asio::awaitable<void> ClientSession::handle(json::object cmd) {
   }
   if (id == 0) {
     // Only `send` (fire-and-forget) comes without an id.
-    if (!object_member(cmd, "send")) connection_->close(codes::close_bad_request, "command without id");
+    const auto* send = object_member(cmd, "send");
+    if (!send) {
+      connection_->close(codes::close_bad_request, "command without id");
+      co_return;
+    }
+    if (take_token()) co_await on_send(*send);
     co_return;
   }
   if (!take_token()) {
@@ -541,6 +546,20 @@ boost::asio::awaitable<void> ClientSession::on_rpc(std::uint64_t id, json::objec
     co_return;
   }
   reply(id, "rpc", {{"data", std::move(result)}});
+}
+
+boost::asio::awaitable<void> ClientSession::on_send(json::object req) {
+  // Routed to the rpc method "send" when a module registered one; no reply either way.
+  auto method = core_.rpc_method("send");
+  if (!method) co_return;
+  const auto* data = req.if_contains("data");
+  json::value argument = data ? *data : json::value(nullptr);
+  try {
+    auto call = (*method)(principal_, std::move(argument));
+    co_await std::move(call);
+  } catch (const Error&) {
+    // Fire-and-forget: a refused send is dropped.
+  }
 }
 
 void ClientSession::on_refresh(std::uint64_t id, const json::object& req) {

@@ -104,6 +104,7 @@ class ClientSession final : public Subscriber, public std::enable_shared_from_th
   boost::asio::awaitable<void> on_history(std::uint64_t id, boost::json::object req);
   boost::asio::awaitable<void> on_rpc(std::uint64_t id, boost::json::object req);
   void on_refresh(std::uint64_t id, const boost::json::object& req);
+  boost::asio::awaitable<void> on_send(boost::json::object req);
   // Subscribes and, when asked, recovers, atomically with respect to publications;
   // `send_reply` gets the subscribe result and queues the reply before any later push.
   void subscribe_to(const std::string& channel, const SubscribeGrant& grant, const boost::json::object& req,
