@@ -601,8 +601,9 @@ test("two server processes sharing PostgreSQL and NATS deliver each other's mess
     res = await c2.api(`/api/v1/rooms/${room.id}/join`, { method: "POST", token: tess.token });
     assert.equal(res.status, 200);
 
+    const socketsB = [];
     const a = connect(sam.token, { port: one.port });
-    const b = connect(tess.token, { port: two.port });
+    const b = connect(tess.token, { port: two.port, sockets: socketsB });
     a.connect();
     b.connect();
     const subA = a.newSubscription(`room:${room.id}`);
@@ -626,6 +627,15 @@ test("two server processes sharing PostgreSQL and NATS deliver each other's mess
     // History over the protocol reads the shared database on either side.
     const hist = await subB.history({ limit: 100 });
     assert.equal(hist.publications.length, 20);
+    // Tess's socket dies; what Sam sends meanwhile on the other process is recovered
+    // from the shared database when her client comes back.
+    socketsB.at(-1).terminate();
+    for (let i = 20; i < 30; i++) await subA.publish({ text: `late${i}`, client_msg_id: `late${i}` });
+    while (gotB.length < 30) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(
+      gotB.map((p) => p.offset),
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
     a.disconnect();
     b.disconnect();
   } finally {
