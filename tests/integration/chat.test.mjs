@@ -16,7 +16,7 @@ import { startServer, assertCleanExit } from "./lib/server.mjs";
 let server;
 before(async () => {
   // A small outbox so the slow-consumer test overflows it quickly.
-  server = await startServer({ args: ["--set", "ws.max_outbox_bytes=256KiB"] });
+  server = await startServer({ args: ["--set", "ws.max_outbox_bytes=256KiB", "--set", "realtime.connect_timeout=3s"] });
 });
 after(async () => {
   const result = await server.stop();
@@ -410,6 +410,9 @@ test("the SDK subscribes to a room, publishes, and sees REST messages, presence 
   await a.rpc("typing", { room: room.id });
   while (!gotB.some((p) => p.data.type === "typing")) await new Promise((r) => setTimeout(r, 20));
   assert.equal(gotB.find((p) => p.data.type === "typing").data.user_id, jane.id);
+  // The same through the protocol's fire-and-forget send, from Kim.
+  await b.send({ room: room.id });
+  while (!gotB.some((p) => p.data.type === "typing" && p.data.user_id === kim.id)) await new Promise((r) => setTimeout(r, 20));
   const after = await (await api(`/api/v1/rooms/${room.id}/messages`, { token: jane.token })).json();
   assert.equal(after.items.length, 2);
 
@@ -448,6 +451,8 @@ test("recovery after the socket is killed: 1,000 publications, none missed, none
   const recoveries = [];
   sub.on("publication", (ctx) => offsets.push(ctx.offset));
   sub.on("subscribed", (ctx) => recoveries.push(ctx));
+  let terminal = null;
+  c.on("disconnected", (ctx) => (terminal = ctx));
   await subscribed(sub);
 
   const total = 1000;
@@ -467,7 +472,11 @@ test("recovery after the socket is killed: 1,000 publications, none missed, none
   };
   await Promise.all([publisher(), publisher(), publisher(), publisher()]);
   assert.ok(killed);
-  while (offsets.length < total) await new Promise((r) => setTimeout(r, 20));
+  while (offsets.length < total) {
+    // A client the server disconnected for good would never catch up: fail, don't hang.
+    assert.equal(terminal, null, "the client was not disconnected for good");
+    await new Promise((r) => setTimeout(r, 20));
+  }
   // Let anything duplicated arrive too, then check.
   await sub.history({ limit: 1 });
   assert.equal(offsets.length, total, "no duplicates");
@@ -488,6 +497,8 @@ test("malformed and oversize frames close the connection with a protocol code", 
       ws.on("error", reject);
     });
   assert.equal(await closeCode(["this is not json"]), 3501);
+  // A connection that never sends connect is closed at realtime.connect_timeout (3 s here).
+  assert.equal(await closeCode([]), 3501, "unauthenticated connections are reaped");
   assert.equal(await closeCode([JSON.stringify({ id: 1, subscribe: { channel: "room:x" } })]), 3501, "connect first");
   const connectFrame = JSON.stringify({ id: 1, connect: { token: pia.token } });
   assert.equal(await closeCode([connectFrame, "{\"id\":2,"]), 3501);
@@ -590,8 +601,9 @@ test("two server processes sharing PostgreSQL and NATS deliver each other's mess
     res = await c2.api(`/api/v1/rooms/${room.id}/join`, { method: "POST", token: tess.token });
     assert.equal(res.status, 200);
 
+    const socketsB = [];
     const a = connect(sam.token, { port: one.port });
-    const b = connect(tess.token, { port: two.port });
+    const b = connect(tess.token, { port: two.port, sockets: socketsB });
     a.connect();
     b.connect();
     const subA = a.newSubscription(`room:${room.id}`);
@@ -615,6 +627,15 @@ test("two server processes sharing PostgreSQL and NATS deliver each other's mess
     // History over the protocol reads the shared database on either side.
     const hist = await subB.history({ limit: 100 });
     assert.equal(hist.publications.length, 20);
+    // Tess's socket dies; what Sam sends meanwhile on the other process is recovered
+    // from the shared database when her client comes back.
+    socketsB.at(-1).terminate();
+    for (let i = 20; i < 30; i++) await subA.publish({ text: `late${i}`, client_msg_id: `late${i}` });
+    while (gotB.length < 30) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(
+      gotB.map((p) => p.offset),
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
     a.disconnect();
     b.disconnect();
   } finally {

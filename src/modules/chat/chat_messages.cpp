@@ -314,7 +314,7 @@ boost::asio::awaitable<void> ChatService::remove(auth::Principal who, std::strin
     return json::object{{"type", "message.deleted"}, {"id", message_id}, {"seq", m->at("seq")}, {"by", who.user_id}};
   };
   auto event = co_await store_.transaction(std::move(remove));
-  if (!event.empty()) fan_out_event(room_id, std::move(event));
+  if (!event.empty()) fan_out_event(room_id, event);
 }
 
 boost::asio::awaitable<json::object> ChatService::react(auth::Principal who, std::string room_id,
@@ -346,7 +346,7 @@ boost::asio::awaitable<json::object> ChatService::react(auth::Principal who, std
   auto out = co_await store_.transaction(std::move(react));
   json::object event = out;
   event["type"] = "message.reactions";
-  fan_out_event(room_id, std::move(event));
+  fan_out_event(room_id, event);
   co_return out;
 }
 

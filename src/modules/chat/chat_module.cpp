@@ -21,6 +21,9 @@ using Awaitable = boost::asio::awaitable<http::Response>;
 
 json::object schema(const char* text) { return json::parse(text).as_object(); }
 
+// Action routes take no fields: an empty body or {}.
+json::object no_fields() { return schema(R"({"type":"object","additionalProperties":false})"); }
+
 // Integer fields of a body already checked by JsonFields (which reads strings only).
 std::optional<std::int64_t> optional_int(const json::value& body, std::string_view name, std::int64_t min,
                                          std::int64_t max) {
@@ -119,6 +122,10 @@ class ChatModule final : public app::Module {
     realtime->register_rpc("typing", [channel](realtime::Principal who, json::value data) {
       return channel->typing(std::move(who), std::move(data));
     });
+    // The protocol's fire-and-forget `send` carries typing too: {"room": "<id>"}.
+    realtime->register_rpc("send", [channel](realtime::Principal who, json::value data) {
+      return channel->typing(std::move(who), std::move(data));
+    });
     ctx.services.provide<RoomAccess>(service_.get());
     add_room_routes(ctx.router);
     add_member_routes(ctx.router);
@@ -182,6 +189,7 @@ class ChatModule final : public app::Module {
                {.summary = "Join a public room (joining again changes nothing)",
                 .tag = "chat",
                 .auth = true,
+                .request_schema = no_fields(),
                 .responses = with({{200, "Joined"}}),
                 .response_schema = schema(kRoomSchema)},
                small);
@@ -196,6 +204,7 @@ class ChatModule final : public app::Module {
                {.summary = "Leave a room (the owner hands ownership over first)",
                 .tag = "chat",
                 .auth = true,
+                .request_schema = no_fields(),
                 .responses = with({{204, "Left"}, {409, "The owner cannot leave; direct rooms cannot be left"}})},
                small);
 
@@ -278,11 +287,16 @@ class ChatModule final : public app::Module {
 
     auto ban = [svc, auth](http::Request req) -> Awaitable {
       auto who = auth->require(req);
+      http::JsonFields f(body_of(req), {});
       co_await svc->ban(who, path_id(req, "id"), path_id(req, "user_id"), req.method == "PUT");
       co_return http::Response::empty(204);
     };
     const auto ban_doc = [](const char* summary) {
-      return http::OperationDoc{.summary = summary, .tag = "chat", .auth = true, .responses = with({{204, "Done"}})};
+      return http::OperationDoc{.summary = summary,
+                                .tag = "chat",
+                                .auth = true,
+                                .request_schema = no_fields(),
+                                .responses = with({{204, "Done"}})};
     };
     router.add("PUT", "/api/v1/rooms/{id}/bans/{user_id}", ban,
                ban_doc("Ban a user from the room (removes them; they cannot join or be invited)"));
@@ -407,6 +421,7 @@ class ChatModule final : public app::Module {
 
     auto react = [svc, auth](http::Request req) -> Awaitable {
       auto who = auth->require(req);
+      http::JsonFields f(body_of(req), {});
       co_return http::Response::json(co_await svc->react(who, path_id(req, "id"), path_id(req, "message_id"),
                                                          req.param("emoji"), req.method == "PUT"));
     };
@@ -414,6 +429,7 @@ class ChatModule final : public app::Module {
                {.summary = "Add the caller's reaction (an emoji, percent-encoded in the path)",
                 .tag = "chat",
                 .auth = true,
+                .request_schema = no_fields(),
                 .responses = with({{200, "The message's reaction counts"}, {422, "Not an emoji-sized string"}})});
     router.add("DELETE", "/api/v1/rooms/{id}/messages/{message_id}/reactions/{emoji}", react,
                {.summary = "Take the caller's reaction back",
@@ -423,6 +439,7 @@ class ChatModule final : public app::Module {
 
     auto pin = [svc, auth](http::Request req) -> Awaitable {
       auto who = auth->require(req);
+      http::JsonFields f(body_of(req), {});
       co_return http::Response::json(
           co_await svc->pin(who, path_id(req, "id"), path_id(req, "message_id"), req.method == "PUT"));
     };
@@ -430,6 +447,7 @@ class ChatModule final : public app::Module {
                {.summary = "Pin a message (room moderators and the owner)",
                 .tag = "chat",
                 .auth = true,
+                .request_schema = no_fields(),
                 .responses = with({{200, "The message"}}),
                 .response_schema = schema(kMessageSchema)});
     router.add("DELETE", "/api/v1/rooms/{id}/pins/{message_id}", pin,
@@ -490,6 +508,7 @@ class ChatModule final : public app::Module {
                {.summary = "Typing indicator: a droppable event on room:<id>, never stored",
                 .tag = "chat",
                 .auth = true,
+                .request_schema = no_fields(),
                 .responses = with({{204, "Sent"}})},
                small);
   }

@@ -76,7 +76,7 @@ std::mutex& ChatService::room_lock(const std::string& room_id) {
   return room_locks_[std::hash<std::string>{}(room_id) % room_locks_.size()];
 }
 
-void ChatService::fan_out_event(const std::string& room_id, json::object event, bool droppable) {
+void ChatService::fan_out_event(const std::string& room_id, const json::object& event, bool droppable) {
   if (realtime_) realtime_->broadcast(channel_of(room_id), event, droppable);
 }
 

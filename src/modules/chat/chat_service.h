@@ -101,7 +101,7 @@ class ChatService final : public RoomAccess {
  private:
   std::mutex& room_lock(const std::string& room_id);
   boost::asio::awaitable<std::string> resolve_user(std::string user);
-  void fan_out_event(const std::string& room_id, boost::json::object event, bool droppable = false);
+  void fan_out_event(const std::string& room_id, const boost::json::object& event, bool droppable = false);
 
   infra::store::Store& store_;
   realtime::Realtime* realtime_;

@@ -75,7 +75,12 @@ std::string apply_pair(const std::string& in, std::string_view marker, std::stri
     if (start == std::string::npos) break;
     auto end = in.find(marker, start + marker.size());
     auto nl = in.find('\n', start);
-    if (end == std::string::npos || end == start + marker.size() || (nl != std::string::npos && nl < end)) {
+    // As in markdown: the opening marker is not followed by a space, the closing one
+    // not preceded by one ("2 * 3 * 4" stays text).
+    const bool spaced = end != std::string::npos && end > start + marker.size() &&
+                        (std::isspace(static_cast<unsigned char>(in[start + marker.size()])) ||
+                         std::isspace(static_cast<unsigned char>(in[end - 1])));
+    if (end == std::string::npos || end == start + marker.size() || spaced || (nl != std::string::npos && nl < end)) {
       out.append(in, pos, start + marker.size() - pos);
       pos = start + marker.size();
       continue;
@@ -96,7 +101,7 @@ std::string link_cashtags(const std::string& in) {
     if (cashtag_start(in, i)) {
       if (auto len = cashtag_at(in, i + 1)) {
         auto symbol = upper(std::string_view(in).substr(i + 1, len));
-        out += "<a class=\"cashtag\" href=\"/markets/" + symbol + "\">$" + symbol + "</a>";
+        out.append("<a class=\"cashtag\" href=\"/markets/").append(symbol).append("\">$").append(symbol).append("</a>");
         i += len;
         continue;
       }

@@ -93,6 +93,13 @@ ClientSession::ClientSession(RealtimeCore& core)
 void ClientSession::attach(std::shared_ptr<http::WsConnection> connection) { connection_ = std::move(connection); }
 
 void ClientSession::deliver(const std::string& frame, bool droppable) {
+  {
+    std::lock_guard lock(hold_mutex_);
+    if (held_) {
+      held_->emplace_back(frame, droppable);
+      return;
+    }
+  }
   if (connection_) connection_->send(frame, droppable);
 }
 
@@ -158,7 +165,12 @@ boost::asio::awaitable<void> ClientSession::handle(json::object cmd) {
   }
   if (id == 0) {
     // Only `send` (fire-and-forget) comes without an id.
-    if (!object_member(cmd, "send")) connection_->close(codes::close_bad_request, "command without id");
+    const auto* send = object_member(cmd, "send");
+    if (!send) {
+      connection_->close(codes::close_bad_request, "command without id");
+      co_return;
+    }
+    if (take_token()) co_await on_send(*send);
     co_return;
   }
   if (!take_token()) {
@@ -199,6 +211,7 @@ void ClientSession::on_connect(std::uint64_t id, const json::object& req) {
   }
   principal_ = *result.principal;
   connected_ = true;
+  connected_flag_->store(true);
   core_.track(principal_.session_id, connection_);
   // The personal channel is a server-side subscription: the client does not ask.
   const std::string personal = "user#" + principal_.user_id;
@@ -305,44 +318,78 @@ boost::asio::awaitable<void> ClientSession::subscribe_stream(std::uint64_t id, s
                                                              json::object req) {
   const auto& stream = *grant.stream;
   const std::uint64_t since = uint_member(req, "offset");
-  bool recovering = bool_member(req, "recover");
+  const bool recovering = bool_member(req, "recover");
+  const bool can_recover = recovering && string_member(req, "epoch") == stream.epoch;
   const std::size_t max = core_.limits.max_recover;
-  // The store read and the hub's position are taken apart, so the read may end below
-  // what the hub has already fanned out; then it is read again (every offset the hub
-  // delivered was committed first). After a few tries recovery is reported failed.
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    const bool try_recover = recovering && attempt < 3;
-    const bool epoch_ok = string_member(req, "epoch") == stream.epoch;
-    std::vector<StoredPublication> pubs;
-    if (try_recover && epoch_ok) pubs = co_await owner->read_stream(channel, {since, max + 1, false});
-    if (!connection_ || subscriptions_.count(channel)) co_return;
-    std::uint64_t seed = stream.offset;
-    if (!pubs.empty()) seed = std::max(seed, pubs.back().offset);
-    auto decide = [&](const Hub::Position& pos) {
-      json::object res{{"recoverable", true}, {"positioned", true}, {"epoch", pos.epoch}, {"offset", pos.offset}};
-      if (recovering) {
-        bool recovered = false;
-        json::array out;
-        if (try_recover && epoch_ok && pubs.size() <= max) {
-          const std::uint64_t read_to = pubs.empty() ? since : pubs.back().offset;
-          if (read_to < pos.offset && since < pos.offset) return false;  // the read is behind: again
-          recovered = true;
-          for (const auto& p : pubs) {
-            if (p.offset <= pos.offset) out.push_back(Hub::publication_json(p));
-          }
-        }
-        res["was_recovering"] = true;
-        res["recovered"] = recovered;
-        if (!out.empty()) res["publications"] = std::move(out);
-      }
-      subscriptions_.insert(channel);
-      streams_[channel] = owner;
-      reply(id, "subscribe", std::move(res));
-      return true;
-    };
-    if (core_.hub.subscribe_stream(channel, shared_from_this(), grant, seed, decide)) co_return;
+  std::vector<StoredPublication> pubs;
+  if (can_recover) pubs = co_await owner->read_stream(channel, {since, max + 1, false});
+  if (!connection_ || subscriptions_.count(channel)) co_return;
+  std::uint64_t seed = stream.offset;
+  if (!pubs.empty()) seed = std::max(seed, pubs.back().offset);
+  // The store read and the hub's position are taken apart: the hub may already have
+  // fanned out offsets past the read. Then the subscriber joins at the hub's position
+  // with its deliveries held back, the gap is read from the store (every offset the
+  // hub saw was committed first), and the reply with the whole recovery goes out
+  // before what was held — no overlap, no gap.
+  Hub::Position pos;
+  bool behind = false;
+  auto decide = [&](const Hub::Position& p) {
+    pos = p;
+    const std::uint64_t read_to = pubs.empty() ? since : pubs.back().offset;
+    behind = can_recover && pubs.size() <= max && read_to < p.offset && since < p.offset;
+    if (behind) hold();
+    subscriptions_.insert(channel);
+    streams_[channel] = owner;
+    return true;
+  };
+  core_.hub.subscribe_stream(channel, shared_from_this(), grant, seed, decide);
+  if (behind) {
+    const std::uint64_t read_to = pubs.empty() ? since : pubs.back().offset;
+    std::vector<StoredPublication> rest;
+    std::optional<Error> failed;
+    try {
+      rest = co_await owner->read_stream(channel, {read_to, static_cast<std::size_t>(pos.offset - read_to), false});
+    } catch (const Error& e) {
+      failed = e;
+    }
+    if (!failed) pubs.insert(pubs.end(), rest.begin(), rest.end());
   }
-  reply_error(id, codes::internal, "could not position the subscription");
+  json::object res{{"recoverable", true}, {"positioned", true}, {"epoch", pos.epoch}, {"offset", pos.offset}};
+  if (recovering) {
+    json::array out;
+    std::uint64_t expected = since;
+    bool recovered = can_recover && pubs.size() <= max;
+    for (const auto& p : pubs) {
+      if (p.offset > pos.offset) break;
+      if (p.offset <= expected) continue;
+      out.push_back(Hub::publication_json(p));
+      expected = p.offset;
+    }
+    // Complete only when it reaches the position (offsets have no gaps in the store).
+    if (recovered && since < pos.offset && expected != pos.offset) recovered = false;
+    res["was_recovering"] = true;
+    res["recovered"] = recovered;
+    if (recovered && !out.empty()) res["publications"] = std::move(out);
+  }
+  json::object r{{"id", id}};
+  r["subscribe"] = std::move(res);
+  release(json::serialize(r));
+}
+
+void ClientSession::hold() {
+  std::lock_guard lock(hold_mutex_);
+  if (!held_) held_.emplace();
+}
+
+void ClientSession::release(const std::string& first) {
+  std::lock_guard lock(hold_mutex_);
+  if (connection_) connection_->send(first, false);
+  if (held_) {
+    for (auto& [frame, droppable] : *held_) {
+      if (connection_) connection_->send(std::move(frame), droppable);
+    }
+    held_.reset();
+  }
 }
 
 void ClientSession::on_unsubscribe(std::uint64_t id, const json::object& req) {
@@ -500,6 +547,20 @@ boost::asio::awaitable<void> ClientSession::on_rpc(std::uint64_t id, json::objec
     co_return;
   }
   reply(id, "rpc", {{"data", std::move(result)}});
+}
+
+boost::asio::awaitable<void> ClientSession::on_send(json::object req) {
+  // Routed to the rpc method "send" when a module registered one; no reply either way.
+  auto method = core_.rpc_method("send");
+  if (!method) co_return;
+  const auto* data = req.if_contains("data");
+  json::value argument = data ? *data : json::value(nullptr);
+  try {
+    auto call = (*method)(principal_, std::move(argument));
+    co_await std::move(call);
+  } catch (const Error&) {
+    // Fire-and-forget: a refused send is dropped.
+  }
 }
 
 void ClientSession::on_refresh(std::uint64_t id, const json::object& req) {

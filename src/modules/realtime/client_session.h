@@ -8,6 +8,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -89,6 +90,9 @@ class ClientSession final : public Subscriber, public std::enable_shared_from_th
   boost::asio::awaitable<void> on_frame(std::string frame);
   void on_close();
 
+  // True once `connect` succeeded; shared with the connect deadline's thread.
+  std::shared_ptr<const std::atomic<bool>> connected_flag() const { return connected_flag_; }
+
   void deliver(const std::string& frame, bool droppable) override;
   const std::string& client_id() const override { return client_id_; }
   const std::string& user_id() const override { return principal_.user_id; }
@@ -111,6 +115,7 @@ class ClientSession final : public Subscriber, public std::enable_shared_from_th
   boost::asio::awaitable<void> on_history(std::uint64_t id, boost::json::object req);
   boost::asio::awaitable<void> on_rpc(std::uint64_t id, boost::json::object req);
   void on_refresh(std::uint64_t id, const boost::json::object& req);
+  boost::asio::awaitable<void> on_send(boost::json::object req);
   // Subscribes and, when asked, recovers, atomically with respect to publications;
   // `send_reply` gets the subscribe result and queues the reply before any later push.
   void subscribe_to(const std::string& channel, const SubscribeGrant& grant, const boost::json::object& req,
@@ -123,14 +128,21 @@ class ClientSession final : public Subscriber, public std::enable_shared_from_th
   std::optional<std::size_t> history_limit(const boost::json::object& req) const;
   // Subscribed here and still in the hub (the server may have ended it: kick, ban).
   bool subscribed(const std::string& channel);
+  // While a stream subscribe reads what it must recover, deliveries wait here; then
+  // release() sends the subscribe reply and everything held, in order.
+  void hold();
+  void release(const std::string& first);
 
   RealtimeCore& core_;
   std::shared_ptr<http::WsConnection> connection_;
   std::string client_id_;
   Principal principal_;
   bool connected_ = false;
+  std::shared_ptr<std::atomic<bool>> connected_flag_ = std::make_shared<std::atomic<bool>>(false);
   std::set<std::string> subscriptions_;
-  std::map<std::string, std::shared_ptr<ChannelOwner>> streams_;  // subscriptions to owner-persisted streams
+  std::map<std::string, std::shared_ptr<ChannelOwner>> streams_;
+  std::mutex hold_mutex_;
+  std::optional<std::vector<std::pair<std::string, bool>>> held_;  // subscriptions to owner-persisted streams
   double tokens_;
   std::chrono::steady_clock::time_point last_refill_;
 };

@@ -78,17 +78,18 @@ bool Hub::subscribe_stream(const std::string& name, const std::shared_ptr<Subscr
                            std::uint64_t seed_offset, const StreamReply& reply) {
   std::lock_guard lock(mutex_);
   auto& ch = channel(name);
-  if (!ch.stream) {
-    // New here (stream channels are forgotten when their last subscriber leaves): it
-    // starts where the store stands; anything older is history, read from the store.
-    ch.stream = StreamState{grant.stream ? grant.stream->epoch : std::string(), seed_offset, {}, {}};
+  if (!ch.stream) ch.stream = StreamState{};
+  if (ch.subscribers.empty()) {
+    // Nobody here follows it yet: it starts past both the store's top when the caller
+    // read it and the newest offset this hub has seen fanned out (which may be newer),
+    // so nothing already fanned out is skipped; anything older is history.
+    ch.stream->epoch = grant.stream ? grant.stream->epoch : std::string();
+    ch.stream->top = std::max(ch.stream->top, seed_offset);
+    ch.stream->pending.clear();
   }
   ch.grant.presence = ch.grant.presence || grant.presence;
   ch.grant.join_leave = ch.grant.join_leave || grant.join_leave;
-  if (!reply(Position{ch.stream->epoch, ch.stream->top})) {
-    if (ch.subscribers.empty()) channels_.erase(name);
-    return false;
-  }
+  if (!reply(Position{ch.stream->epoch, ch.stream->top})) return false;
   add_subscriber(name, ch, s);
   return true;
 }
@@ -113,11 +114,16 @@ void Hub::flush_pending(Channel& ch, bool skip_gap) {
 void Hub::publish_at(const std::string& name, std::uint64_t offset, const boost::json::value& data,
                      const std::optional<boost::json::object>& info) {
   std::lock_guard lock(mutex_);
-  auto it = channels_.find(name);
-  // Nobody here follows the stream: nothing to deliver (and nothing to remember).
-  if (it == channels_.end() || !it->second.stream) return;
-  auto& ch = it->second;
+  auto& ch = channel(name);
+  if (!ch.stream) ch.stream = StreamState{};
   auto& st = *ch.stream;
+  if (ch.subscribers.empty()) {
+    // Nobody here follows it: only remember how far it got (a first subscriber must
+    // not start below what was already fanned out). About 200 bytes per active stream.
+    st.top = std::max(st.top, offset);
+    st.pending.clear();
+    return;
+  }
   if (offset <= st.top || st.pending.count(offset)) return;
   StoredPublication pub{offset, boost::json::serialize(data), info ? boost::json::serialize(*info) : std::string(),
                         now_ms()};
@@ -156,7 +162,7 @@ void Hub::unsubscribe_user(const std::string& name, const std::string& user_id, 
   if (ch.grant.join_leave) {
     for (const auto& r : removed) deliver_all(ch, push_frame(name, "leave", {{"info", client_info(*r)}}), true);
   }
-  if (ch.subscribers.empty() && !ch.history) channels_.erase(it);
+  if (ch.subscribers.empty() && !ch.history && !ch.stream) channels_.erase(it);
 }
 
 bool Hub::is_subscribed(const std::string& name, const Subscriber& s) {
@@ -180,7 +186,7 @@ void Hub::unsubscribe(const std::string& name, const Subscriber& s) {
   if (!ch.subscribers.erase(&s)) return;
   if (ch.grant.join_leave) deliver_all(ch, push_frame(name, "leave", {{"info", client_info(s)}}), true);
   // A channel without subscribers and without history to keep is forgotten.
-  if (ch.subscribers.empty() && !ch.history) channels_.erase(it);
+  if (ch.subscribers.empty() && !ch.history && !ch.stream) channels_.erase(it);
 }
 
 std::uint64_t Hub::publish(const std::string& name, const boost::json::value& data,

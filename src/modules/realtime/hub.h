@@ -57,7 +57,8 @@ class Hub {
   void subscribe(const std::string& channel, const std::shared_ptr<Subscriber>& s, const SubscribeGrant& grant,
                  const std::optional<RecoverRequest>& recover, const SubscribedReply& reply);
   // Subscribes to a channel whose owner persists the stream (grant.stream set). A
-  // channel new to this hub starts at `seed_offset`; `reply` runs under the channel
+  // channel nobody here follows yet starts at `seed_offset` (the store's top as the
+  // caller read it) or the newest offset this hub saw fanned out, whichever is newer; `reply` runs under the channel
   // lock with the hub's position and returns false to leave the subscriber out (the
   // caller's store read was behind the hub: it reads again and retries).
   using StreamReply = std::function<bool(const Position&)>;
@@ -65,7 +66,8 @@ class Hub {
                         std::uint64_t seed_offset, const StreamReply& reply);
   void unsubscribe(const std::string& channel, const Subscriber& s);
 
-  // Delivers a publication of a persisted stream at its owner's offset. Offsets reach
+  // Delivers a publication of a persisted stream at its owner's offset (without
+  // subscribers here, only remembers the newest offset). Offsets reach
   // subscribers in order: an offset at or below the top is a duplicate and dropped; one
   // past a gap waits for the gap to fill (a publication from another instance still in
   // flight), at most `max_gap_wait` or `max_pending` publications, after which the

@@ -5,6 +5,7 @@
 #include "modules/auth/auth.h"
 #include "modules/gateway/gateway.h"
 #include "modules/realtime/client_session.h"
+#include "modules/realtime/connect_deadline.h"
 #include "modules/realtime/fanout.h"
 
 #include <boost/json/serialize.hpp>
@@ -31,8 +32,12 @@ class AccessTokenVerifier final : public TokenVerifier {
 // the hub, which holds it while it is subscribed.
 class SessionHandler final : public http::WsHandler {
  public:
-  explicit SessionHandler(RealtimeCore& core) : session_(std::make_shared<ClientSession>(core)) {}
-  void on_open(std::shared_ptr<http::WsConnection> connection) override { session_->attach(std::move(connection)); }
+  SessionHandler(RealtimeCore& core, ConnectDeadline& deadline)
+      : session_(std::make_shared<ClientSession>(core)), deadline_(deadline) {}
+  void on_open(std::shared_ptr<http::WsConnection> connection) override {
+    deadline_.watch(connection, session_->connected_flag());
+    session_->attach(std::move(connection));
+  }
   boost::asio::awaitable<void> on_message(std::string message) override {
     co_await session_->on_frame(std::move(message));
   }
@@ -40,6 +45,7 @@ class SessionHandler final : public http::WsHandler {
 
  private:
   std::shared_ptr<ClientSession> session_;
+  ConnectDeadline& deadline_;
 };
 
 class RealtimeModule final : public app::Module, public modules::gateway::RealtimeEndpoint, public Realtime {
@@ -51,6 +57,8 @@ class RealtimeModule final : public app::Module, public modules::gateway::Realti
     hub_ = std::make_unique<Hub>(HubOptions{
         .history_size = static_cast<std::size_t>(ctx.config.integer("realtime.history_size")), .max_recover = 1000});
     fanout_ = std::make_unique<Fanout>(*hub_, ctx.bus);
+    deadline_ = std::make_unique<ConnectDeadline>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(ctx.config.duration("realtime.connect_timeout")));
     core_ = std::make_unique<RealtimeCore>(
         *hub_, *verifier_,
         SessionLimits{.max_subscriptions = static_cast<std::size_t>(ctx.config.integer("realtime.max_subscriptions")),
@@ -69,7 +77,7 @@ class RealtimeModule final : public app::Module, public modules::gateway::Realti
   }
 
   std::unique_ptr<http::WsHandler> accept(const http::Request&) override {
-    return std::make_unique<SessionHandler>(*core_);
+    return std::make_unique<SessionHandler>(*core_, *deadline_);
   }
   void register_namespace(std::string name, std::shared_ptr<ChannelOwner> owner) override {
     std::lock_guard lock(core_->mutex);
@@ -93,13 +101,17 @@ class RealtimeModule final : public app::Module, public modules::gateway::Realti
   void unsubscribe_user(const std::string& channel, const std::string& user_id) override {
     if (fanout_) fanout_->unsubscribe_user(channel, user_id);
   }
-  void stop() noexcept override { fanout_.reset(); }
+  void stop() noexcept override {
+    fanout_.reset();
+    if (deadline_) deadline_->stop();
+  }
 
  private:
   std::unique_ptr<AccessTokenVerifier> verifier_;
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<Fanout> fanout_;  // after hub_: stopped (unsubscribed) before the hub goes
   std::unique_ptr<RealtimeCore> core_;
+  std::unique_ptr<ConnectDeadline> deadline_;  // handlers hold a reference: lives as long as the module
 };
 
 }  // namespace
@@ -118,6 +130,12 @@ void add_config_keys(ConfigSchema& schema) {
               .help = "channels one connection may subscribe to",
               .min = 1,
               .max = 100000});
+  schema.add({.key = "realtime.connect_timeout",
+              .kind = K::duration,
+              .default_value = "10s",
+              .help = "a connection that has not sent its connect command by then is closed (3501)",
+              .min = 100,
+              .max = 600'000});
   schema.add({.key = "realtime.commands_per_second",
               .kind = K::integer,
               .default_value = "50",

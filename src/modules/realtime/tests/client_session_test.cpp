@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace tc::realtime {
 namespace {
@@ -41,6 +42,48 @@ class RoomOwner final : public ChannelOwner {
   int stored = 0;
 };
 
+// An owner that persists its stream (like chat rooms). Its first read plays a
+// publication that commits and fans out after the read but before the subscribe.
+class StreamOwner final : public ChannelOwner {
+ public:
+  explicit StreamOwner(Hub& hub) : hub_(hub) {}
+  boost::asio::awaitable<SubscribeGrant> authorize_subscribe(Principal, std::string) override {
+    co_return SubscribeGrant{.history = true, .presence = true, .stream = StreamPosition{"e", top()}};
+  }
+  boost::asio::awaitable<json::value> accept_publication(Principal, std::string channel, json::value data) override {
+    append(channel, data);
+    co_return data;
+  }
+  bool publishes_itself() const override { return true; }
+  boost::asio::awaitable<std::vector<StoredPublication>> read_stream(std::string channel, StreamQuery q) override {
+    std::vector<StoredPublication> out;
+    if (q.reverse) {
+      for (auto it = stored.rbegin(); it != stored.rend() && out.size() < q.limit; ++it) {
+        if (!q.since || it->offset < *q.since) out.push_back(*it);
+      }
+    } else {
+      for (const auto& p : stored) {
+        if (p.offset > q.since.value_or(0) && out.size() < q.limit) out.push_back(p);
+      }
+    }
+    if (race_next_read) {
+      race_next_read = false;
+      append(channel, json::object{{"n", "raced"}});
+    }
+    co_return out;
+  }
+  void append(const std::string& channel, const json::value& data) {
+    stored.push_back({top() + 1, json::serialize(data), "", 0});
+    hub_.publish_at(channel, top(), data, std::nullopt);
+  }
+  std::uint64_t top() const { return stored.empty() ? 0 : stored.back().offset; }
+  std::vector<StoredPublication> stored;
+  bool race_next_read = false;
+
+ private:
+  Hub& hub_;
+};
+
 const auth::JwtSettings kJwt{"tradechat", "tradechat", std::chrono::seconds(0)};
 
 class SessionTest : public ::testing::Test {
@@ -51,6 +94,7 @@ class SessionTest : public ::testing::Test {
         hub_(HubOptions{.history_size = 100, .max_recover = 1000}),
         core_{hub_, verifier_, SessionLimits{}, "test", {}, {}, {}} {
     core_.owners["room"] = owner_;
+    core_.owners["stream"] = stream_owner_;
   }
 
   std::string token(const std::string& user, std::int64_t ttl = 600) {
@@ -88,6 +132,7 @@ class SessionTest : public ::testing::Test {
   Hub hub_;
   RealtimeCore core_;
   std::shared_ptr<RoomOwner> owner_ = std::make_shared<RoomOwner>();
+  std::shared_ptr<StreamOwner> stream_owner_ = std::make_shared<StreamOwner>(hub_);
 };
 
 TEST_F(SessionTest, ConnectWithTheAccessTokenSubscribesThePersonalChannel) {
@@ -214,6 +259,38 @@ TEST_F(SessionTest, CommandRateIsLimited) {
              "\n";
   send(a, burst);
   EXPECT_EQ(last(a).at("error").as_object().at("code").as_int64(), codes::too_many_requests);
+}
+
+TEST_F(SessionTest, StreamRecoveryReadsTheStoreAndCatchesUpWithWhatTheHubFannedOutMeanwhile) {
+  for (int i = 1; i <= 5; ++i) stream_owner_->append("stream:1", json::object{{"n", i}});
+  auto c = connected("alice");
+  // Recovering from offset 2: the store read returns 3..5, and offset 6 is committed and
+  // fanned out before the subscribe reaches the hub (the session must read it too).
+  stream_owner_->race_next_read = true;
+  send(c, R"({"id":2,"subscribe":{"channel":"stream:1","recover":true,"offset":2,"epoch":"e"}})");
+  auto sub = last(c).at("subscribe").as_object();
+  EXPECT_TRUE(sub.at("recovered").as_bool());
+  EXPECT_EQ(sub.at("offset").as_int64(), 6);
+  std::vector<std::int64_t> offsets;
+  for (const auto& p : sub.at("publications").as_array()) offsets.push_back(p.at("offset").as_int64());
+  EXPECT_EQ(offsets, (std::vector<std::int64_t>{3, 4, 5, 6}));
+  // Live publications follow the reply, once each.
+  send(c, R"({"id":3,"publish":{"channel":"stream:1","data":{"n":7}}})");
+  auto frames = c.conn->frames;
+  int live = 0;
+  for (const auto& f : frames) {
+    if (f.find("\"push\"") != std::string::npos && f.find("\"offset\":7") != std::string::npos) ++live;
+  }
+  EXPECT_EQ(live, 1);
+  // A wrong epoch cannot recover.
+  auto d = connected("bob");
+  send(d, R"({"id":2,"subscribe":{"channel":"stream:1","recover":true,"offset":2,"epoch":"other"}})");
+  EXPECT_FALSE(last(d).at("subscribe").as_object().at("recovered").as_bool());
+  // History reads the store.
+  send(d, R"({"id":3,"history":{"channel":"stream:1","limit":2,"reverse":true}})");
+  auto hist = last(d).at("history").as_object().at("publications").as_array();
+  ASSERT_EQ(hist.size(), 2u);
+  EXPECT_EQ(hist[0].at("offset").as_int64(), 7);
 }
 
 }  // namespace
