@@ -23,7 +23,7 @@ constexpr std::int64_t kMaxCooldownMs = 7LL * 86'400'000;
 constexpr std::size_t kMaxUrl = 2048;
 
 [[noreturn]] void invalid(const std::string& field, const std::string& reason) {
-  throw std::move(errors::validation(field + ": " + reason).with("field", field));
+  throw std::move(errors::validation(field + ": " + reason).with("field", boost::json::string(field)));
 }
 
 std::string string_field(const json::object& o, const char* name, std::size_t min, std::size_t max) {

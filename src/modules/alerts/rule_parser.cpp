@@ -19,13 +19,13 @@ namespace json = boost::json;
   throw Error(422, "invalid-expression", "Invalid alert expression",
               "at position " + std::to_string(position) + ": " + reason)
       .with("position", position)
-      .with("reason", reason);
+      .with("reason", boost::json::string(reason));
 }
 
 [[noreturn]] void fail_json(const std::string& pointer, const std::string& reason) {
   throw Error(422, "invalid-condition", "Invalid alert condition", pointer + ": " + reason)
-      .with("pointer", pointer)
-      .with("reason", reason);
+      .with("pointer", boost::json::string(pointer))
+      .with("reason", boost::json::string(reason));
 }
 
 std::string format_number(double v) {
