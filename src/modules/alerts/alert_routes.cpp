@@ -156,6 +156,39 @@ void add_alert_routes(http::Router& router, AlertsContext& ctx) {
               .auth = true,
               .responses = {{204, "Deleted"}, {401, "Not signed in"}, {404, "No such alert of the caller"}}});
 
+  auto deliveries = [&ctx](http::Request req) -> Awaitable {
+    const auto user = require_user(ctx, req);
+    const auto id = req.param("id");
+    auto read = [user, id](Connection& c) {
+      if (!repo::find(c, user, id)) throw errors::not_found("no such alert");
+      return c.execute(
+          "SELECT fire_key, status, attempts, next_at_ms, last_error FROM webhook_deliveries WHERE alert_id = ?1 "
+          "ORDER BY id DESC LIMIT 100",
+          std::vector<infra::store::Value>{id});
+    };
+    auto rows = co_await ctx.store.with_connection(std::move(read));
+    json::array items;
+    for (const auto& r : rows.rows) {
+      const bool pending = r.text(1) == "pending";
+      items.push_back(json::object{{"fire_key", r.text(0)},
+                                   {"status", r.text(1)},
+                                   {"attempts", r.integer(2)},
+                                   {"next_attempt_ms", pending ? json::value(r.integer(3)) : json::value(nullptr)},
+                                   {"last_error", r.text(4)}});
+    }
+    co_return http::Response::json(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+  };
+  router.add("GET", "/api/v1/alerts/{id}/deliveries", deliveries,
+             {.summary = "Webhook deliveries of an alert, newest first (pending, delivered, dead, refused)",
+              .tag = "alerts",
+              .auth = true,
+              .responses = {{200, "Deliveries"}, {401, "Not signed in"}, {404, "No such alert of the caller"}},
+              .response_schema = schema(R"({"type":"object","properties":{"items":{"type":"array","items":{
+                "type":"object","properties":{"fire_key":{"type":"string"},
+                "status":{"enum":["pending","delivered","dead","refused"]},"attempts":{"type":"integer"},
+                "next_attempt_ms":{"type":["integer","null"]},"last_error":{"type":"string"}}}},
+                "next_cursor":{"type":"null"}}})")});
+
   auto run_backtest = [&ctx](http::Request req) -> Awaitable {
     require_user(ctx, req);
     if (!ctx.market) throw errors::unavailable("the market module does not run in this process");
