@@ -6,6 +6,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 
+#include <chrono>
+
 namespace tc::alerts {
 namespace {
 
@@ -53,7 +55,11 @@ void AlertRuntime::start() {
   }
   log::info("alerts: engine rebuilt", {{"rules", engine_.size()}});
   work_.emplace(io_.get_executor());
-  asio::co_spawn(io_, redeliver(this), [](const std::exception_ptr& e) { log_failure("redelivery", e); });
+  ++busy_;
+  asio::co_spawn(io_, redeliver(this), [this](const std::exception_ptr& e) {
+    log_failure("redelivery", e);
+    --busy_;
+  });
   thread_ = std::thread([this] { io_.run(); });
   if (market_) {
     // Runs on the feed thread: copy the tick and hand it over, nothing else.
@@ -68,7 +74,10 @@ void AlertRuntime::start() {
 
 void AlertRuntime::stop() noexcept {
   if (stopped_.exchange(true)) return;
+  stopping_ = true;
   if (market_ && listener_) market_->remove_tick_listener(*listener_);
+  // Let fires already being recorded finish (each is one short transaction).
+  while (thread_.joinable() && busy_.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   work_.reset();
   io_.stop();
   if (thread_.joinable()) thread_.join();
@@ -88,10 +97,15 @@ void AlertRuntime::remove(const std::string& id) {
 }
 
 void AlertRuntime::on_tick(const std::string& symbol, std::int64_t time_ms, double price, double size) {
+  if (stopping_) return;
   scratch_.clear();
   engine_.on_tick(symbol, time_ms, price, size, scratch_);
   if (scratch_.empty()) return;
-  asio::co_spawn(io_, deliver(this, std::move(scratch_)), [](const std::exception_ptr& e) { log_failure("fire", e); });
+  ++busy_;
+  asio::co_spawn(io_, deliver(this, std::move(scratch_)), [this](const std::exception_ptr& e) {
+    log_failure("fire", e);
+    --busy_;
+  });
   scratch_ = {};
 }
 

@@ -50,7 +50,11 @@ class AlertRuntime {
   std::vector<Fire> scratch_;
   std::optional<std::uint64_t> listener_;
   std::thread thread_;
+  std::atomic<bool> stopping_{false};  // ticks are ignored from now on
   std::atomic<bool> stopped_{false};
+  // Coroutines still working with the store: stop() waits for them while the
+  // io_context runs, so no pool completion ever targets a destroyed io_context.
+  std::atomic<int> busy_{0};
 };
 
 }  // namespace tc::alerts

@@ -88,9 +88,10 @@ void add_notification_routes(http::Router& router, AlertsContext& ctx) {
     co_return http::Response::empty(204);
   };
   router.add("POST", "/api/v1/notifications/{id}/read", read,
-             {.summary = "Mark one notification read",
+             {.summary = "Mark one notification read (no body, or an empty object)",
               .tag = "notifications",
               .auth = true,
+              .request_schema = json::parse(R"({"type":"object","additionalProperties":false})").as_object(),
               .responses = {{204, "Read"}, {401, "Not signed in"}, {404, "No such notification of the caller"}}});
 
   auto read_all = [&ctx](http::Request req) -> Awaitable {
@@ -99,9 +100,10 @@ void add_notification_routes(http::Router& router, AlertsContext& ctx) {
     co_return http::Response::json(json::object{{"updated", updated}});
   };
   router.add("POST", "/api/v1/notifications/read_all", read_all,
-             {.summary = "Mark every notification of the caller read",
+             {.summary = "Mark every notification of the caller read (no body, or an empty object)",
               .tag = "notifications",
               .auth = true,
+              .request_schema = json::parse(R"({"type":"object","additionalProperties":false})").as_object(),
               .responses = {{200, "How many changed"}, {401, "Not signed in"}},
               .response_schema =
                   json::parse(R"({"type":"object","properties":{"updated":{"type":"integer"}}})").as_object()});

@@ -9,12 +9,14 @@
 #include <openssl/hmac.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <thread>
 
 namespace tc::alerts {
 namespace {
@@ -136,10 +138,21 @@ WebhookSender::~WebhookSender() { stop(); }
 
 void WebhookSender::start(asio::io_context& io) {
   timer_ = std::make_unique<asio::steady_timer>(io);
-  asio::co_spawn(io, loop(this), log_failure);
+  running_ = true;
+  asio::co_spawn(io, loop(this), [this](const std::exception_ptr& e) {
+    log_failure(e);
+    running_ = false;
+  });
 }
 
-void WebhookSender::stop() noexcept { stopping_ = true; }
+// Waits for the loop to leave (at most one request's time limit), with the
+// io_context still running, so no pool completion targets a stopped loop.
+void WebhookSender::stop() noexcept {
+  if (stopping_.exchange(true) || !timer_) return;
+  auto cancel = [this] { timer_->cancel(); };
+  asio::post(timer_->get_executor(), cancel);
+  while (running_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
 
 asio::awaitable<void> WebhookSender::loop(WebhookSender* self) {
   while (!self->stopping_) {

@@ -63,6 +63,7 @@ class WebhookSender {
   WebhookSettings settings_;
   std::unique_ptr<boost::asio::steady_timer> timer_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> running_{false};  // the loop coroutine has not finished
 };
 
 }  // namespace tc::alerts
