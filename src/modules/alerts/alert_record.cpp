@@ -89,10 +89,25 @@ AlertRecord from_row(const Row& r) {
 std::vector<Value> params_of(const AlertRecord& a) {
   json::array channels;
   for (const auto& c : a.channels) channels.emplace_back(c);
-  return {a.id,           a.user_id,        a.symbol,      a.name,          a.expression,    a.evaluate_on,
-          a.timeframe,    a.frequency,      a.cooldown_ms, a.expires_at_ms, json::serialize(channels),
-          a.webhook_url,  a.webhook_secret, a.status,      a.created_at_ms, a.updated_at_ms, a.last_fired_ms,
-          a.last_fired_bar, a.fire_count};
+  return {a.id,
+          a.user_id,
+          a.symbol,
+          a.name,
+          a.expression,
+          a.evaluate_on,
+          a.timeframe,
+          a.frequency,
+          a.cooldown_ms,
+          a.expires_at_ms,
+          json::serialize(channels),
+          a.webhook_url,
+          a.webhook_secret,
+          a.status,
+          a.created_at_ms,
+          a.updated_at_ms,
+          a.last_fired_ms,
+          a.last_fired_bar,
+          a.fire_count};
 }
 
 }  // namespace
@@ -100,8 +115,8 @@ std::vector<Value> params_of(const AlertRecord& a) {
 void apply_body(AlertRecord& r, const json::value& body, bool create, const SymbolLookup& symbols) {
   const auto* o = body.if_object();
   if (!o) throw errors::validation("the body must be a JSON object");
-  static constexpr std::string_view kAllowed[] = {"symbol",    "name",          "expression", "condition",
-                                                  "evaluate_on", "timeframe",   "frequency",  "cooldown_ms",
+  static constexpr std::string_view kAllowed[] = {"symbol",        "name",      "expression",  "condition",
+                                                  "evaluate_on",   "timeframe", "frequency",   "cooldown_ms",
                                                   "expires_at_ms", "channels",  "webhook_url", "enabled"};
   for (const auto& kv : *o) {
     const bool known = std::find(std::begin(kAllowed), std::end(kAllowed), kv.key()) != std::end(kAllowed);
@@ -173,24 +188,23 @@ void apply_body(AlertRecord& r, const json::value& body, bool create, const Symb
 json::object to_json(const AlertRecord& r, bool with_secret) {
   json::array channels;
   for (const auto& c : r.channels) channels.emplace_back(c);
-  json::object o{{"id", r.id},
-                 {"symbol", r.symbol},
-                 {"name", r.name},
-                 {"expression", r.expression},
-                 {"evaluate_on", r.evaluate_on},
-                 {"timeframe", r.timeframe},
-                 {"frequency", r.frequency},
-                 {"cooldown_ms", r.cooldown_ms},
-                 {"expires_at_ms", r.expires_at_ms == 0 ? json::value(nullptr) : json::value(r.expires_at_ms)},
-                 {"channels", std::move(channels)},
-                 {"webhook_url", r.webhook_url.empty() ? json::value(nullptr) : json::value(r.webhook_url)},
-                 {"status", r.status == "active" && r.expires_at_ms != 0 && r.expires_at_ms <= now_ms()
-                                ? "expired"
-                                : r.status},
-                 {"created_at_ms", r.created_at_ms},
-                 {"updated_at_ms", r.updated_at_ms},
-                 {"last_fired_ms", r.last_fired_ms == 0 ? json::value(nullptr) : json::value(r.last_fired_ms)},
-                 {"fire_count", r.fire_count}};
+  json::object o{
+      {"id", r.id},
+      {"symbol", r.symbol},
+      {"name", r.name},
+      {"expression", r.expression},
+      {"evaluate_on", r.evaluate_on},
+      {"timeframe", r.timeframe},
+      {"frequency", r.frequency},
+      {"cooldown_ms", r.cooldown_ms},
+      {"expires_at_ms", r.expires_at_ms == 0 ? json::value(nullptr) : json::value(r.expires_at_ms)},
+      {"channels", std::move(channels)},
+      {"webhook_url", r.webhook_url.empty() ? json::value(nullptr) : json::value(r.webhook_url)},
+      {"status", r.status == "active" && r.expires_at_ms != 0 && r.expires_at_ms <= now_ms() ? "expired" : r.status},
+      {"created_at_ms", r.created_at_ms},
+      {"updated_at_ms", r.updated_at_ms},
+      {"last_fired_ms", r.last_fired_ms == 0 ? json::value(nullptr) : json::value(r.last_fired_ms)},
+      {"fire_count", r.fire_count}};
   if (with_secret && !r.webhook_secret.empty()) o["webhook_secret"] = r.webhook_secret;
   return o;
 }

@@ -26,7 +26,7 @@ struct AlertRecord {
   std::string timeframe = "1m";
   std::string frequency = "once";
   std::int64_t cooldown_ms = 0;
-  std::int64_t expires_at_ms = 0;             // 0 = never
+  std::int64_t expires_at_ms = 0;               // 0 = never
   std::vector<std::string> channels{"in_app"};  // in_app, webhook
   std::string webhook_url;
   std::string webhook_secret;

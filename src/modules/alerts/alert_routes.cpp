@@ -88,16 +88,16 @@ void add_alert_routes(http::Router& router, AlertsContext& ctx) {
     // The per-user limit bounds the list: it comes in one page.
     co_return http::Response::json(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
   };
-  router.add("GET", "/api/v1/alerts", list,
-             {.summary = "The caller's alert rules, oldest first (one page: the per-user limit bounds it)",
-              .tag = "alerts",
-              .auth = true,
-              .responses = {{200, "Alerts"}, {401, "Not signed in"}},
-              .response_schema = json::object{
-                  {"type", "object"},
-                  {"properties",
-                   json::object{{"items", json::object{{"type", "array"}, {"items", schema(kAlertSchema)}}},
-                                {"next_cursor", json::object{{"type", "null"}}}}}}});
+  router.add(
+      "GET", "/api/v1/alerts", list,
+      {.summary = "The caller's alert rules, oldest first (one page: the per-user limit bounds it)",
+       .tag = "alerts",
+       .auth = true,
+       .responses = {{200, "Alerts"}, {401, "Not signed in"}},
+       .response_schema = json::object{
+           {"type", "object"},
+           {"properties", json::object{{"items", json::object{{"type", "array"}, {"items", schema(kAlertSchema)}}},
+                                       {"next_cursor", json::object{{"type", "null"}}}}}}});
 
   auto get = [&ctx](http::Request req) -> Awaitable {
     const auto user = require_user(ctx, req);

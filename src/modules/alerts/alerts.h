@@ -12,9 +12,9 @@
 namespace tc::alerts {
 
 struct Notification {
-  std::string kind;   // e.g. "alert", "mention"; 1..32 characters [a-z_]
-  std::string title;  // one line, at most 200 characters
-  std::string body;   // at most 2000 characters
+  std::string kind;            // e.g. "alert", "mention"; 1..32 characters [a-z_]
+  std::string title;           // one line, at most 200 characters
+  std::string body;            // at most 2000 characters
   boost::json::object data{};  // kind-specific details (ids, prices); at most 4 KiB serialized
 };
 

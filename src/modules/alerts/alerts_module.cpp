@@ -17,12 +17,13 @@ class AlertsModule final : public app::Module {
     inbox_ = std::make_unique<Inbox>(ctx.store, realtime);
     ctx.services.provide<Notifier>(inbox_.get());
     runtime_ = std::make_unique<AlertRuntime>(ctx.store, *inbox_, market);
-    context_ = std::make_unique<AlertsContext>(AlertsContext{.services = ctx.services,
-                                                             .store = ctx.store,
-                                                             .inbox = *inbox_,
-                                                             .runtime = *runtime_,
-                                                             .market = market,
-                                                             .max_per_user = ctx.config.integer("alerts.max_per_user")});
+    context_ =
+        std::make_unique<AlertsContext>(AlertsContext{.services = ctx.services,
+                                                      .store = ctx.store,
+                                                      .inbox = *inbox_,
+                                                      .runtime = *runtime_,
+                                                      .market = market,
+                                                      .max_per_user = ctx.config.integer("alerts.max_per_user")});
     add_alert_routes(ctx.router, *context_);
     add_notification_routes(ctx.router, *context_);
     runtime_->start();
@@ -52,10 +53,11 @@ void add_config_keys(ConfigSchema& schema) {
               .help = "most alert rules one user may have",
               .min = 1,
               .max = 100'000});
-  schema.add({.key = "alerts.webhook.allow_private",
-              .kind = K::boolean,
-              .default_value = "false",
-              .help = "let webhooks reach loopback, private, link-local and other non-public addresses (SSRF guard off)"});
+  schema.add(
+      {.key = "alerts.webhook.allow_private",
+       .kind = K::boolean,
+       .default_value = "false",
+       .help = "let webhooks reach loopback, private, link-local and other non-public addresses (SSRF guard off)"});
   schema.add({.key = "alerts.webhook.max_attempts",
               .kind = K::integer,
               .default_value = "8",

@@ -62,12 +62,8 @@ json::object backtest(const market::Market& market, const json::value& body) {
   }
   json::array items;
   for (const auto& f : fires) items.push_back(json::object{{"time_ms", f.time_ms}, {"price", f.price}});
-  return {{"symbol", r.symbol},
-          {"expression", r.expression},
-          {"timeframe", r.timeframe},
-          {"bars", candles.size()},
-          {"items", std::move(items)},
-          {"next_cursor", nullptr}};
+  return {{"symbol", r.symbol},     {"expression", r.expression}, {"timeframe", r.timeframe},
+          {"bars", candles.size()}, {"items", std::move(items)},  {"next_cursor", nullptr}};
 }
 
 }  // namespace tc::alerts

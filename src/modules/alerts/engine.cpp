@@ -99,8 +99,8 @@ double value_of(const ValueRef& v, const EvalContext& c) {
       if (!bar || !bar->has) return kNaN;
       const auto n = static_cast<std::size_t>(v.params.at(0));
       // On close the newest closed volume is the bar being judged: compare it with the n before it.
-      const double current = c.on_close ? (bar->closed_volumes.empty() ? kNaN : bar->closed_volumes.back())
-                                        : bar->forming.volume;
+      const double current =
+          c.on_close ? (bar->closed_volumes.empty() ? kNaN : bar->closed_volumes.back()) : bar->forming.volume;
       const double avg = mean_of_last(bar->closed_volumes, n, c.on_close ? 1 : 0);
       return avg > 0 ? current / avg : kNaN;
     }
@@ -174,8 +174,8 @@ Engine::SymbolState& Engine::symbol_state(const std::string& symbol) {
 bool Engine::indexed(const RuleSpec& r) const {
   const auto& n = r.condition.root;
   return r.evaluate_on == EvaluateOn::tick && n.kind == Node::Kind::compare &&
-         (n.op == CompareOp::crosses_above || n.op == CompareOp::crosses_below) &&
-         n.left.kind == ValueKind::price && n.right.kind == ValueKind::number;
+         (n.op == CompareOp::crosses_above || n.op == CompareOp::crosses_below) && n.left.kind == ValueKind::price &&
+         n.right.kind == ValueKind::number;
 }
 
 void Engine::upsert(RuleSpec rule, std::int64_t now_ms) {
@@ -306,8 +306,7 @@ void Engine::consider(RuleState& r, std::int64_t time_ms, double price, std::vec
   out.push_back(std::move(f));
 }
 
-void Engine::on_tick(std::string_view symbol, std::int64_t time_ms, double price, double size,
-                     std::vector<Fire>& out) {
+void Engine::on_tick(std::string_view symbol, std::int64_t time_ms, double price, double size, std::vector<Fire>& out) {
   auto it = symbols_.find(symbol);
   if (it == symbols_.end() || !std::isfinite(price)) return;
   auto& s = *it->second;
@@ -344,7 +343,8 @@ void Engine::on_tick(std::string_view symbol, std::int64_t time_ms, double price
   // 2. Percent-move windows.
   for (auto& [window, w] : s.windows) {
     while (!w.samples.empty() && w.samples.front().first < time_ms - window) w.samples.pop_front();
-    if (w.samples.empty() || time_ms - w.samples.back().first >= kChangeSampleMs) w.samples.emplace_back(time_ms, price);
+    if (w.samples.empty() || time_ms - w.samples.back().first >= kChangeSampleMs)
+      w.samples.emplace_back(time_ms, price);
   }
 
   std::vector<std::string> finished;

@@ -41,20 +41,15 @@ std::optional<RecordedFire> record_fire(Connection& c, const Fire& fire, std::in
   n.title = n.title.substr(0, 200);
   n.body = alert->symbol + " at " + format_price(fire.price) + ": " + alert->expression;
   n.body = n.body.substr(0, 2000);
-  n.data = {{"alert_id", fire.rule_id},   {"symbol", fire.symbol},         {"price", fire.price},
-            {"time_ms", fire.time_ms},    {"expression", alert->expression}, {"fire_key", fire.key}};
+  n.data = {{"alert_id", fire.rule_id}, {"symbol", fire.symbol},           {"price", fire.price},
+            {"time_ms", fire.time_ms},  {"expression", alert->expression}, {"fire_key", fire.key}};
   const std::int64_t seq = Inbox::insert(c, fire.user_id, n, now);
   c.execute("UPDATE alert_fires SET notification_seq = ?2 WHERE fire_key = ?1", std::vector<Value>{fire.key, seq});
   const bool webhook = std::find(alert->channels.begin(), alert->channels.end(), "webhook") != alert->channels.end();
   if (webhook && !alert->webhook_url.empty()) {
-    json::object payload{{"type", "alert.fired"},
-                         {"alert_id", fire.rule_id},
-                         {"name", alert->name},
-                         {"symbol", fire.symbol},
-                         {"price", fire.price},
-                         {"time_ms", fire.time_ms},
-                         {"expression", alert->expression},
-                         {"fire_key", fire.key}};
+    json::object payload{{"type", "alert.fired"},           {"alert_id", fire.rule_id}, {"name", alert->name},
+                         {"symbol", fire.symbol},           {"price", fire.price},      {"time_ms", fire.time_ms},
+                         {"expression", alert->expression}, {"fire_key", fire.key}};
     c.execute(
         "INSERT INTO webhook_deliveries (fire_key, alert_id, url, secret, payload, attempts, next_at_ms, status, "
         "last_error) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, 'pending', '') ON CONFLICT (fire_key) DO NOTHING",
@@ -70,7 +65,8 @@ void mark_delivered(Connection& c, const std::string& fire_key) {
 
 std::vector<RecordedFire> undelivered(Connection& c) {
   auto rows = c.execute(
-      "SELECT fire_key, user_id, notification_seq FROM alert_fires WHERE delivered = 0 ORDER BY created_at_ms LIMIT 10000");
+      "SELECT fire_key, user_id, notification_seq FROM alert_fires WHERE delivered = 0 ORDER BY created_at_ms LIMIT "
+      "10000");
   std::vector<RecordedFire> out;
   for (const auto& r : rows.rows) {
     auto n = Inbox::load(c, r.text(1), r.integer(2));

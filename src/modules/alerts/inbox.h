@@ -27,7 +27,7 @@ class Inbox final : public Notifier {
                              std::int64_t at_ms);
   // Reads one stored notification as the JSON clients get (nullopt: not this user's).
   static std::optional<boost::json::object> load(infra::store::Connection& c, const std::string& user_id,
-                                                  std::int64_t seq);
+                                                 std::int64_t seq);
   // Pushes a stored notification on user#<id> (best effort: the inbox has it).
   void publish(const std::string& user_id, const boost::json::object& notification) const;
 

@@ -60,12 +60,12 @@ void add_notification_routes(http::Router& router, AlertsContext& ctx) {
        .auth = true,
        .responses = {{200, "Notifications"}, {400, "Bad query"}, {401, "Not signed in"}},
        .response_schema =
-           json::object{{"type", "object"},
-                        {"properties",
-                         json::object{{"items", json::object{{"type", "array"},
-                                                             {"items", json::parse(kNotificationSchema)}}},
-                                      {"next_cursor", json::object{{"type", json::array{"string", "null"}}}},
-                                      {"unread_count", json::object{{"type", "integer"}}}}}},
+           json::object{
+               {"type", "object"},
+               {"properties",
+                json::object{{"items", json::object{{"type", "array"}, {"items", json::parse(kNotificationSchema)}}},
+                             {"next_cursor", json::object{{"type", json::array{"string", "null"}}}},
+                             {"unread_count", json::object{{"type", "integer"}}}}}},
        .query_params = {"cursor", "limit", "unread"}});
 
   auto count = [&ctx](http::Request req) -> Awaitable {
@@ -78,8 +78,8 @@ void add_notification_routes(http::Router& router, AlertsContext& ctx) {
               .tag = "notifications",
               .auth = true,
               .responses = {{200, "The count"}, {401, "Not signed in"}},
-              .response_schema = json::parse(R"({"type":"object","properties":{"unread_count":{"type":"integer"}}})")
-                                     .as_object()});
+              .response_schema =
+                  json::parse(R"({"type":"object","properties":{"unread_count":{"type":"integer"}}})").as_object()});
 
   auto read = [&ctx](http::Request req) -> Awaitable {
     const auto user = require_user(ctx, req);
@@ -99,14 +99,14 @@ void add_notification_routes(http::Router& router, AlertsContext& ctx) {
     const std::int64_t updated = co_await ctx.inbox.mark_all_read(user);
     co_return http::Response::json(json::object{{"updated", updated}});
   };
-  router.add("POST", "/api/v1/notifications/read_all", read_all,
-             {.summary = "Mark every notification of the caller read (no body, or an empty object)",
-              .tag = "notifications",
-              .auth = true,
-              .request_schema = json::parse(R"({"type":"object","additionalProperties":false})").as_object(),
-              .responses = {{200, "How many changed"}, {401, "Not signed in"}},
-              .response_schema =
-                  json::parse(R"({"type":"object","properties":{"updated":{"type":"integer"}}})").as_object()});
+  router.add(
+      "POST", "/api/v1/notifications/read_all", read_all,
+      {.summary = "Mark every notification of the caller read (no body, or an empty object)",
+       .tag = "notifications",
+       .auth = true,
+       .request_schema = json::parse(R"({"type":"object","additionalProperties":false})").as_object(),
+       .responses = {{200, "How many changed"}, {401, "Not signed in"}},
+       .response_schema = json::parse(R"({"type":"object","properties":{"updated":{"type":"integer"}}})").as_object()});
 }
 
 }  // namespace tc::alerts

@@ -63,9 +63,8 @@ void finish_indicator(ValueRef& v, std::string_view output, Fail fail) {
   const auto* spec = market::ind::find_indicator(v.indicator);
   if (!spec) fail(-1, "unknown indicator '" + v.indicator + "' (known: " + market::ind::indicator_names() + ")");
   if (v.params.size() > spec->params.size()) {
-    fail(static_cast<int>(spec->params.size()), v.indicator + " takes at most " +
-                                                    std::to_string(spec->params.size()) +
-                                                    " parameters before the timeframe");
+    fail(static_cast<int>(spec->params.size()),
+         v.indicator + " takes at most " + std::to_string(spec->params.size()) + " parameters before the timeframe");
   }
   for (std::size_t i = 0; i < spec->params.size(); ++i) {
     const auto& p = spec->params[i];
@@ -306,8 +305,8 @@ class ExpressionParser {
       return v;
     }
     if (cur_.kind != Tok::ident || parse_op(cur_.text) || is_word("and") || is_word("or")) {
-      fail_at(cur_.pos, "expected a number, price, change(…), volume_ratio(…) or an indicator, found " +
-                            describe(cur_));
+      fail_at(cur_.pos,
+              "expected a number, price, change(…), volume_ratio(…) or an indicator, found " + describe(cur_));
     }
     const std::string name(cur_.text);
     advance();
@@ -332,8 +331,7 @@ class ExpressionParser {
     }
     if (name == "volume_ratio") {
       v.kind = ValueKind::volume_ratio;
-      if (cur_.kind != Tok::number || cur_.number != std::floor(cur_.number) || cur_.number < 2 ||
-          cur_.number > 200) {
+      if (cur_.kind != Tok::number || cur_.number != std::floor(cur_.number) || cur_.number < 2 || cur_.number > 200) {
         fail_at(cur_.pos, "expected the number of bars to average, an integer from 2 to 200, found " + describe(cur_));
       }
       v.params.push_back(cur_.number);
@@ -367,7 +365,8 @@ class ExpressionParser {
     }
     auto fail = [&](int i, const std::string& reason) {
       if (i == -2) fail_at(output_pos, reason);
-      if (i >= 0 && static_cast<std::size_t>(i) < param_pos.size()) fail_at(param_pos[static_cast<std::size_t>(i)], reason);
+      if (i >= 0 && static_cast<std::size_t>(i) < param_pos.size())
+        fail_at(param_pos[static_cast<std::size_t>(i)], reason);
       fail_at(i >= 0 ? close_pos : start.pos, reason);
     };
     finish_indicator(v, output, fail);

@@ -40,16 +40,16 @@ struct Due {
 bool public_v4(const unsigned char* a) {
   const unsigned b0 = a[0];
   const unsigned b1 = a[1];
-  if (b0 == 0 || b0 == 10 || b0 == 127) return false;        // this network, private, loopback
-  if (b0 == 100 && (b1 & 0xC0) == 64) return false;          // 100.64/10 shared (CGNAT)
-  if (b0 == 169 && b1 == 254) return false;                  // link-local (cloud metadata)
-  if (b0 == 172 && (b1 & 0xF0) == 16) return false;          // 172.16/12
-  if (b0 == 192 && b1 == 168) return false;                  // 192.168/16
+  if (b0 == 0 || b0 == 10 || b0 == 127) return false;                  // this network, private, loopback
+  if (b0 == 100 && (b1 & 0xC0) == 64) return false;                    // 100.64/10 shared (CGNAT)
+  if (b0 == 169 && b1 == 254) return false;                            // link-local (cloud metadata)
+  if (b0 == 172 && (b1 & 0xF0) == 16) return false;                    // 172.16/12
+  if (b0 == 192 && b1 == 168) return false;                            // 192.168/16
   if (b0 == 192 && b1 == 0 && (a[2] == 0 || a[2] == 2)) return false;  // IETF, TEST-NET-1
-  if (b0 == 198 && (b1 == 18 || b1 == 19)) return false;     // benchmarking
-  if (b0 == 198 && b1 == 51 && a[2] == 100) return false;    // TEST-NET-2
-  if (b0 == 203 && b1 == 0 && a[2] == 113) return false;     // TEST-NET-3
-  return b0 < 224;                                           // multicast, reserved, broadcast
+  if (b0 == 198 && (b1 == 18 || b1 == 19)) return false;               // benchmarking
+  if (b0 == 198 && b1 == 51 && a[2] == 100) return false;              // TEST-NET-2
+  if (b0 == 203 && b1 == 0 && a[2] == 113) return false;               // TEST-NET-3
+  return b0 < 224;                                                     // multicast, reserved, broadcast
 }
 
 bool public_v6(const unsigned char* a) {
@@ -60,9 +60,9 @@ bool public_v6(const unsigned char* a) {
   if (std::memcmp(a, kMapped, 12) == 0) return public_v4(a + 12);
   static constexpr unsigned char kNat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
   if (std::memcmp(a, kNat64, 12) == 0) return public_v4(a + 12);
-  if ((a[0] & 0xFE) == 0xFC) return false;                 // fc00::/7 unique local
-  if (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) return false;  // fe80::/10 link-local
-  if (a[0] == 0xFF) return false;                           // multicast
+  if ((a[0] & 0xFE) == 0xFC) return false;                                         // fc00::/7 unique local
+  if (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) return false;                         // fe80::/10 link-local
+  if (a[0] == 0xFF) return false;                                                  // multicast
   if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8) return false;  // documentation
   return true;
 }
@@ -204,8 +204,9 @@ asio::awaitable<void> WebhookSender::drain_once() {
                 {{"fire_key", d.fire_key}, {"attempts", attempts}, {"status", status}, {"error", outcome.error}});
     }
     auto save = [d, attempts, status, next, error = outcome.error](Connection& c) {
-      c.execute("UPDATE webhook_deliveries SET attempts = ?2, status = ?3, next_at_ms = ?4, last_error = ?5 WHERE id = ?1",
-                std::vector<Value>{d.id, attempts, status, next, error.substr(0, 500)});
+      c.execute(
+          "UPDATE webhook_deliveries SET attempts = ?2, status = ?3, next_at_ms = ?4, last_error = ?5 WHERE id = ?1",
+          std::vector<Value>{d.id, attempts, status, next, error.substr(0, 500)});
     };
     co_await store_.with_connection(std::move(save));
   }
@@ -251,7 +252,8 @@ WebhookSender::Outcome WebhookSender::send_blocking(const std::string& url, cons
   curl_slist* resolve = curl_slist_append(nullptr, resolve_entry.c_str());
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
   headers = curl_slist_append(headers, ("X-Tradechat-Timestamp: " + timestamp).c_str());
-  headers = curl_slist_append(headers, ("X-Tradechat-Signature: " + webhook_signature(secret, timestamp, payload)).c_str());
+  headers =
+      curl_slist_append(headers, ("X-Tradechat-Signature: " + webhook_signature(secret, timestamp, payload)).c_str());
   headers = curl_slist_append(headers, ("X-Tradechat-Delivery: " + delivery_id).c_str());
   curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http,https");

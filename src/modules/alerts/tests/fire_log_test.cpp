@@ -1,11 +1,11 @@
 // Restart safety against a real (SQLite) store: fires are recorded with their
 // idempotency key before delivery; an engine rebuilt from storage in the middle of
 // a burst, fed the burst again, records every fire exactly once.
+#include "modules/alerts/fire_log.h"
 #include "app/tests/test_context.h"
 #include "infra/store/migrations.h"
 #include "modules/alerts/alert_record.h"
 #include "modules/alerts/alerts_module.h"
-#include "modules/alerts/fire_log.h"
 #include "modules/alerts/inbox.h"
 
 #include <gtest/gtest.h>
@@ -58,7 +58,8 @@ struct Fixture {
 };
 
 TEST(AlertFireLog, RestartInTheMiddleOfABurstNeitherRepeatsNorLosesAFire) {
-  const std::vector<std::pair<std::int64_t, double>> burst{{1000, 99}, {2000, 101}, {3000, 102}, {4000, 99}, {5000, 103}};
+  const std::vector<std::pair<std::int64_t, double>> burst{
+      {1000, 99}, {2000, 101}, {3000, 102}, {4000, 99}, {5000, 103}};
   // What one uninterrupted run records.
   std::set<std::string> expected;
   {
@@ -77,7 +78,7 @@ TEST(AlertFireLog, RestartInTheMiddleOfABurstNeitherRepeatsNorLosesAFire) {
   {
     auto before = f.rebuilt();
     for (const auto& k : f.feed(*before, {burst.begin(), burst.begin() + 3})) seen.insert(k);
-  }  // the process stops after the third tick
+  }                          // the process stops after the third tick
   auto after = f.rebuilt();  // state from storage: "once" is spent, "every" fired at 3000
   EXPECT_EQ(after->size(), 1u);
   for (const auto& k : f.feed(*after, burst)) EXPECT_TRUE(seen.insert(k).second) << "repeated " << k;

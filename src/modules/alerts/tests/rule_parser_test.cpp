@@ -1,8 +1,8 @@
-#include "core/errors.h"
 #include "modules/alerts/rule_parser.h"
+#include "core/errors.h"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace tc::alerts {
 namespace {
