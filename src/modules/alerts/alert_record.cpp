@@ -74,7 +74,8 @@ AlertRecord from_row(const Row& r) {
   a.cooldown_ms = r.integer(8);
   a.expires_at_ms = r.integer(9);
   a.channels.clear();
-  for (const auto& c : json::parse(r.text(10)).as_array()) a.channels.emplace_back(c.as_string());
+  const auto channels = json::parse(r.text(10));  // named: a temporary would die before the loop
+  for (const auto& c : channels.as_array()) a.channels.emplace_back(c.as_string());
   a.webhook_url = r.text(11);
   a.webhook_secret = r.text(12);
   a.status = r.text(13);

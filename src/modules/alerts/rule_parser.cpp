@@ -18,7 +18,7 @@ namespace json = boost::json;
 [[noreturn]] void fail_at(std::size_t position, const std::string& reason) {
   throw Error(422, "invalid-expression", "Invalid alert expression",
               "at position " + std::to_string(position) + ": " + reason)
-      .with("position", position)
+      .with("position", static_cast<std::int64_t>(position))
       .with("reason", boost::json::string(reason));
 }
 
