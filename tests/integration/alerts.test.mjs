@@ -83,8 +83,8 @@ function personalFeed(server, user) {
 }
 
 // A rule the live random walk will satisfy soon: a crossing just above or just below the last price.
-async function crossingExpression(api, symbol) {
-  const quote = await api(`/api/v1/instruments/${symbol}/quote`);
+async function crossingExpression(api, symbol, token) {
+  const quote = await api(`/api/v1/instruments/${symbol}/quote`, { token });
   assert.equal(quote.status, 200, quote.text);
   const last = quote.json.last;
   const step = last * 1e-6;
@@ -140,7 +140,7 @@ for (const [backend, env] of backends) {
       const ann = await signUp(api, "ann");
       const feed = personalFeed(server, ann);
       await feed.connected;
-      const expression = await crossingExpression(api, "BTCUSD");
+      const expression = await crossingExpression(api, "BTCUSD", ann.access_token);
       let res = await api("/api/v1/alerts", {
         method: "POST",
         token: ann.access_token,
@@ -264,7 +264,7 @@ for (const [backend, env] of backends) {
 
     test("a backtest replays stored candles: every fire is a candle close", async () => {
       const fay = await signUp(api, "fay");
-      const candles = (await api("/api/v1/instruments/BTCUSD/candles?timeframe=1h&limit=300")).json.items;
+      const candles = (await api("/api/v1/instruments/BTCUSD/candles?timeframe=1h&limit=300", { token: fay.access_token })).json.items;
       const from = candles[0].time_ms;
       const to = candles[candles.length - 2].time_ms; // closed candles only: the forming one still moves
       let res = await api("/api/v1/alerts/backtest", {
@@ -313,7 +313,7 @@ describe("webhook SSRF policy (default configuration)", () => {
 
   test("a webhook to a loopback address is refused, not sent; the in-app notification still arrives", async () => {
     const gil = await signUp(api, "gil");
-    const expression = await crossingExpression(api, "BTCUSD");
+    const expression = await crossingExpression(api, "BTCUSD", gil.access_token);
     const res = await api("/api/v1/alerts", {
       method: "POST",
       token: gil.access_token,
