@@ -114,7 +114,8 @@ asio::awaitable<void> AlertRuntime::deliver(AlertRuntime* self, std::vector<Fire
     const std::int64_t now = now_ms();
     auto record = [fire, now](Connection& c) { return record_fire(c, fire, now); };
     auto recorded = co_await self->store_.transaction(std::move(record));
-    if (!recorded) continue;  // recorded before: never push twice
+    if (!recorded) continue;        // recorded before: never push twice
+    if (!recorded->push) continue;  // inbox only (preferences, quiet hours); already marked delivered
     self->inbox_.publish(recorded->user_id, recorded->notification);
     auto done = [key = recorded->fire_key](Connection& c) { mark_delivered(c, key); };
     co_await self->store_.with_connection(std::move(done));

@@ -5,7 +5,7 @@ namespace tc::alerts {
 
 std::vector<infra::store::Migration> migrations() {
   return {
-      {"alerts", 1, "alert rules, fire records (idempotency keys), notification inbox",
+      {"alerts", 1, "alert rules, fire records (idempotency keys), notification inbox, webhook queue, preferences",
        R"sql(
 CREATE TABLE alerts (
   id TEXT PRIMARY KEY,
@@ -66,6 +66,15 @@ CREATE TABLE webhook_deliveries (
   last_error TEXT NOT NULL
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_at_ms);
+CREATE TABLE notification_preferences (
+  user_id TEXT PRIMARY KEY,
+  in_app INTEGER NOT NULL,
+  webhook INTEGER NOT NULL,
+  quiet_start_min INTEGER NOT NULL,
+  quiet_end_min INTEGER NOT NULL,
+  time_zone TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
 )sql",
        R"sql(
 CREATE TABLE alerts (
@@ -127,6 +136,15 @@ CREATE TABLE webhook_deliveries (
   last_error TEXT NOT NULL
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_at_ms);
+CREATE TABLE notification_preferences (
+  user_id TEXT PRIMARY KEY,
+  in_app INTEGER NOT NULL,
+  webhook INTEGER NOT NULL,
+  quiet_start_min INTEGER NOT NULL,
+  quiet_end_min INTEGER NOT NULL,
+  time_zone TEXT NOT NULL,
+  updated_at_ms BIGINT NOT NULL
+);
 )sql"},
   };
 }

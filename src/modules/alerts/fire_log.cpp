@@ -2,6 +2,7 @@
 
 #include "modules/alerts/alert_record.h"
 #include "modules/alerts/inbox.h"
+#include "modules/alerts/preferences.h"
 
 #include <boost/json/serialize.hpp>
 
@@ -45,8 +46,11 @@ std::optional<RecordedFire> record_fire(Connection& c, const Fire& fire, std::in
             {"time_ms", fire.time_ms},  {"expression", alert->expression}, {"fire_key", fire.key}};
   const std::int64_t seq = Inbox::insert(c, fire.user_id, n, now);
   c.execute("UPDATE alert_fires SET notification_seq = ?2 WHERE fire_key = ?1", std::vector<Value>{fire.key, seq});
+  const auto prefs = load_preferences(c, fire.user_id);
+  const bool push = pushes(prefs, now);
+  if (!push) mark_delivered(c, fire.key);  // nothing to push: the inbox has it
   const bool webhook = std::find(alert->channels.begin(), alert->channels.end(), "webhook") != alert->channels.end();
-  if (webhook && !alert->webhook_url.empty()) {
+  if (webhook && prefs.webhook && !alert->webhook_url.empty()) {
     json::object payload{{"type", "alert.fired"},           {"alert_id", fire.rule_id}, {"name", alert->name},
                          {"symbol", fire.symbol},           {"price", fire.price},      {"time_ms", fire.time_ms},
                          {"expression", alert->expression}, {"fire_key", fire.key}};
@@ -56,7 +60,7 @@ std::optional<RecordedFire> record_fire(Connection& c, const Fire& fire, std::in
         std::vector<Value>{fire.key, fire.rule_id, alert->webhook_url, alert->webhook_secret, json::serialize(payload),
                            now});
   }
-  return RecordedFire{fire.user_id, fire.key, *Inbox::load(c, fire.user_id, seq)};
+  return RecordedFire{fire.user_id, fire.key, *Inbox::load(c, fire.user_id, seq), push};
 }
 
 void mark_delivered(Connection& c, const std::string& fire_key) {

@@ -18,6 +18,7 @@ struct RecordedFire {
   std::string user_id;
   std::string fire_key;
   boost::json::object notification;  // as stored in the inbox
+  bool push = true;                  // false: preferences or quiet hours keep it inbox-only
 };
 
 // nullopt when this fire's key was recorded before (a duplicate) or its alert is gone.

@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "core/log.h"
+#include "modules/alerts/preferences.h"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -78,10 +79,10 @@ boost::asio::awaitable<std::string> Inbox::notify(std::string user_id, Notificat
   const std::int64_t at = now_ms();
   auto write = [user_id, n, at](Connection& c) {
     const std::int64_t seq = insert(c, user_id, n, at);
-    return *load(c, user_id, seq);
+    return std::make_pair(*load(c, user_id, seq), pushes(load_preferences(c, user_id), at));
   };
-  auto stored = co_await store_.transaction(std::move(write));
-  publish(user_id, stored);
+  auto [stored, push] = co_await store_.transaction(std::move(write));
+  if (push) publish(user_id, stored);
   co_return std::string(stored.at("id").as_string());
 }
 

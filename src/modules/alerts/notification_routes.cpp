@@ -1,5 +1,6 @@
 #include "core/errors.h"
 #include "modules/alerts/alerts_routes.h"
+#include "modules/alerts/preferences.h"
 
 #include <boost/json/parse.hpp>
 
@@ -80,6 +81,43 @@ void add_notification_routes(http::Router& router, AlertsContext& ctx) {
               .responses = {{200, "The count"}, {401, "Not signed in"}},
               .response_schema =
                   json::parse(R"({"type":"object","properties":{"unread_count":{"type":"integer"}}})").as_object()});
+
+  constexpr std::string_view kPreferencesSchema = R"({"type":"object","additionalProperties":false,"properties":{
+    "in_app":{"type":"boolean","description":"push on user#<id>"},"webhook":{"type":"boolean"},
+    "quiet_hours":{"type":["object","null"],"properties":{"start":{"type":"string","pattern":"^\\d\\d:\\d\\d$"},
+    "end":{"type":"string"}}},"time_zone":{"type":"string","description":"IANA, e.g. Europe/Berlin"}}})";
+  auto get_preferences = [&ctx](http::Request req) -> Awaitable {
+    const auto user = require_user(ctx, req);
+    auto read = [user](infra::store::Connection& c) { return load_preferences(c, user); };
+    const auto prefs = co_await ctx.store.with_connection(std::move(read));
+    co_return http::Response::json(to_json(prefs));
+  };
+  router.add("GET", "/api/v1/notifications/preferences", get_preferences,
+             {.summary = "The caller's notification preferences (channels, quiet hours, time zone)",
+              .tag = "notifications",
+              .auth = true,
+              .responses = {{200, "Preferences"}, {401, "Not signed in"}},
+              .response_schema = json::parse(kPreferencesSchema).as_object()});
+  auto put_preferences = [&ctx](http::Request req) -> Awaitable {
+    const auto user = require_user(ctx, req);
+    auto body = req.json();
+    const std::int64_t at = now_ms();
+    auto write = [user, body, at](infra::store::Connection& c) {
+      auto prefs = load_preferences(c, user);
+      apply_preferences(prefs, body);
+      save_preferences(c, user, prefs, at);
+      return prefs;
+    };
+    const auto prefs = co_await ctx.store.transaction(std::move(write));
+    co_return http::Response::json(to_json(prefs));
+  };
+  router.add("PUT", "/api/v1/notifications/preferences", put_preferences,
+             {.summary = "Change notification preferences (any subset of the fields)",
+              .tag = "notifications",
+              .auth = true,
+              .request_schema = json::parse(kPreferencesSchema).as_object(),
+              .responses = {{200, "Preferences"}, {401, "Not signed in"}, {422, "Invalid field"}},
+              .response_schema = json::parse(kPreferencesSchema).as_object()});
 
   auto read = [&ctx](http::Request req) -> Awaitable {
     const auto user = require_user(ctx, req);
