@@ -262,6 +262,60 @@ for (const [backend, env] of backends) {
       assert.equal(ok.json.expression, "price crosses_above 500 and rsi(14,1h).value < 30");
     });
 
+    test("preferences: quiet hours keep a fire in the inbox only, webhook opt-out queues nothing", async () => {
+      const hal = await signUp(api, "hal");
+      const feed = personalFeed(server, hal);
+      await feed.connected;
+      let res = await api("/api/v1/notifications/preferences", { token: hal.access_token });
+      assert.deepEqual(res.json, { in_app: true, webhook: true, quiet_hours: null, time_zone: "UTC" });
+      // A quiet window around now, in a zone with an offset: two hours either side.
+      const hhmm = (ms) => {
+        const d = new Date(ms + 5.5 * 3600_000); // Asia/Kolkata has no DST
+        return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
+      };
+      const quiet = { start: hhmm(Date.now() - 2 * 3600_000), end: hhmm(Date.now() + 2 * 3600_000) };
+      res = await api("/api/v1/notifications/preferences", {
+        method: "PUT",
+        token: hal.access_token,
+        body: { quiet_hours: quiet, time_zone: "Asia/Kolkata", webhook: false },
+      });
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual(res.json, { in_app: true, webhook: false, quiet_hours: quiet, time_zone: "Asia/Kolkata" });
+      const p = problem(
+        await api("/api/v1/notifications/preferences", { method: "PUT", token: hal.access_token, body: { time_zone: "Moon/Base" } }),
+        422,
+      );
+      assert.equal(p.field, "time_zone");
+
+      res = await api("/api/v1/alerts", {
+        method: "POST",
+        token: hal.access_token,
+        body: { symbol: "BTCUSD", expression: await crossingExpression(api, "BTCUSD", hal.access_token), channels: ["in_app", "webhook"], webhook_url: hook.url },
+      });
+      assert.equal(res.status, 201, res.text);
+      const quietAlert = res.json.id;
+      const inbox = await waitUntil(
+        async () => (await api("/api/v1/notifications", { token: hal.access_token })).json.items,
+        (items) => items.length === 1,
+      );
+      assert.equal(inbox[0].data.alert_id, quietAlert);
+      res = await api(`/api/v1/alerts/${quietAlert}/deliveries`, { token: hal.access_token });
+      assert.deepEqual(res.json.items, [], "webhook opted out: nothing queued (queued in the fire's own transaction)");
+
+      // Quiet hours off: the next fire is pushed, and the quiet one never was.
+      res = await api("/api/v1/notifications/preferences", { method: "PUT", token: hal.access_token, body: { quiet_hours: null } });
+      assert.equal(res.status, 200, res.text);
+      res = await api("/api/v1/alerts", {
+        method: "POST",
+        token: hal.access_token,
+        body: { symbol: "BTCUSD", expression: await crossingExpression(api, "BTCUSD", hal.access_token) },
+      });
+      const loudAlert = res.json.id;
+      await feed.next((d) => d.notification?.data.alert_id === loudAlert);
+      assert.equal(feed.received.filter((d) => d.notification?.data.alert_id === quietAlert).length, 0);
+      feed.client.disconnect();
+    });
+
     test("a backtest replays stored candles: every fire is a candle close", async () => {
       const fay = await signUp(api, "fay");
       const candles = (await api("/api/v1/instruments/BTCUSD/candles?timeframe=1h&limit=300", { token: fay.access_token })).json.items;

@@ -116,7 +116,7 @@ void add_alert_routes(http::Router& router, AlertsContext& ctx) {
   auto update = [&ctx](http::Request req) -> Awaitable {
     const auto user = require_user(ctx, req);
     auto body = req.json();
-    const auto id = req.param("id");
+    const auto& id = req.param("id");
     auto lookup = symbol_lookup(ctx.market);
     auto write = [user, id, body, lookup](Connection& c) {
       auto r = repo::find(c, user, id);
@@ -143,7 +143,7 @@ void add_alert_routes(http::Router& router, AlertsContext& ctx) {
 
   auto remove = [&ctx](http::Request req) -> Awaitable {
     const auto user = require_user(ctx, req);
-    const auto id = req.param("id");
+    const auto& id = req.param("id");
     auto write = [user, id](Connection& c) { return repo::remove(c, user, id); };
     const bool removed = co_await ctx.store.transaction(std::move(write));
     if (!removed) throw errors::not_found("no such alert");
@@ -158,7 +158,7 @@ void add_alert_routes(http::Router& router, AlertsContext& ctx) {
 
   auto deliveries = [&ctx](http::Request req) -> Awaitable {
     const auto user = require_user(ctx, req);
-    const auto id = req.param("id");
+    const auto& id = req.param("id");
     auto read = [user, id](Connection& c) {
       if (!repo::find(c, user, id)) throw errors::not_found("no such alert");
       return c.execute(

@@ -238,7 +238,11 @@ WebhookSender::Outcome WebhookSender::send_blocking(const std::string& url, cons
     const auto ip = numeric_host(a->ai_addr);
     if (!settings_.allow_private && !is_public_address(ip)) {
       freeaddrinfo(found);
-      return {false, true, "refused: " + host + " resolves to the non-public address " + ip};
+      std::string why = "refused: ";
+      why += host;
+      why += " resolves to the non-public address ";
+      why += ip;
+      return {false, true, why};
     }
     if (pinned.empty()) pinned = ip;
   }
