@@ -12,7 +12,7 @@ import http from "node:http";
 import { Centrifuge } from "centrifuge";
 import WebSocket from "ws";
 import { startServer, assertCleanExit, sleep } from "./lib/server.mjs";
-import { apiClient, signUp } from "./lib/accounts.mjs";
+import { apiClient, signUp, startSmtp } from "./lib/accounts.mjs";
 
 const backends = [["SQLite", {}]];
 if (process.env.TRADECHAT_TEST_DATABASE_URL) {
@@ -110,6 +110,7 @@ for (const [backend, env] of backends) {
     let server;
     let api;
     let hook;
+    let smtp;
     before(async () => {
       if (env.TRADECHAT_DATABASE_URL) {
         const reset = spawnSync("psql", [env.TRADECHAT_DATABASE_URL, "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public"], {
@@ -120,10 +121,13 @@ for (const [backend, env] of backends) {
         assert.equal(flush.status, 0, flush.stderr);
       }
       hook = await startHookServer(2);
+      smtp = await startSmtp();
       server = await startServer({
         env: {
           ...env,
           ...fastMarket,
+          TRADECHAT_MAIL_SMTP_URL: smtp.url,
+          TRADECHAT_MAIL_FROM: "tradechat <alerts@tradechat.test>",
           TRADECHAT_ALERTS_WEBHOOK_ALLOW_PRIVATE: "true",
           TRADECHAT_ALERTS_WEBHOOK_RETRY_BASE: "50ms",
           TRADECHAT_ALERTS_WEBHOOK_MAX_ATTEMPTS: "5",
@@ -133,6 +137,7 @@ for (const [backend, env] of backends) {
     });
     after(async () => {
       await hook?.stop();
+      smtp?.stop();
       if (server) assertCleanExit(assert, await server.stop());
     });
 
@@ -267,7 +272,7 @@ for (const [backend, env] of backends) {
       const feed = personalFeed(server, hal);
       await feed.connected;
       let res = await api("/api/v1/notifications/preferences", { token: hal.access_token });
-      assert.deepEqual(res.json, { in_app: true, webhook: true, quiet_hours: null, time_zone: "UTC" });
+      assert.deepEqual(res.json, { in_app: true, email: true, webhook: true, quiet_hours: null, time_zone: "UTC" });
       // A quiet window around now, in a zone with an offset: two hours either side.
       const hhmm = (ms) => {
         const d = new Date(ms + 5.5 * 3600_000); // Asia/Kolkata has no DST
@@ -280,7 +285,7 @@ for (const [backend, env] of backends) {
         body: { quiet_hours: quiet, time_zone: "Asia/Kolkata", webhook: false },
       });
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.json, { in_app: true, webhook: false, quiet_hours: quiet, time_zone: "Asia/Kolkata" });
+      assert.deepEqual(res.json, { in_app: true, email: true, webhook: false, quiet_hours: quiet, time_zone: "Asia/Kolkata" });
       const p = problem(
         await api("/api/v1/notifications/preferences", { method: "PUT", token: hal.access_token, body: { time_zone: "Moon/Base" } }),
         422,
@@ -314,6 +319,22 @@ for (const [backend, env] of backends) {
       await feed.next((d) => d.notification?.data.alert_id === loudAlert);
       assert.equal(feed.received.filter((d) => d.notification?.data.alert_id === quietAlert).length, 0);
       feed.client.disconnect();
+    });
+
+    test("the email channel: the alert email reaches the local SMTP server at the account's address", async () => {
+      const ivy = await signUp(api, "ivy");
+      const res = await api("/api/v1/alerts", {
+        method: "POST",
+        token: ivy.access_token,
+        body: { symbol: "BTCUSD", name: "ivy mail", expression: await crossingExpression(api, "BTCUSD", ivy.access_token), channels: ["email"] },
+      });
+      assert.equal(res.status, 201, res.text);
+      const mail = await smtp.waitFor((m) => m.includes(`Alert ${res.json.id} fired`), 30000);
+      assert.match(mail, /^To: <ivy@example\.com>$/m);
+      assert.match(mail, /^Subject: tradechat alert: BTCUSD: ivy mail/m);
+      // email only: stored in the inbox as well (the inbox keeps every notification).
+      const inbox = (await api("/api/v1/notifications", { token: ivy.access_token })).json.items;
+      assert.equal(inbox.length, 1);
     });
 
     test("a backtest replays stored candles: every fire is a candle close", async () => {

@@ -161,11 +161,15 @@ void apply_body(AlertRecord& r, const json::value& body, bool create, const Symb
   }
   if (o->contains("channels")) {
     const auto* arr = o->at("channels").if_array();
-    if (!arr || arr->empty() || arr->size() > 2) invalid("channels", "expected a non-empty array of in_app, webhook");
+    if (!arr || arr->empty() || arr->size() > 3) {
+      invalid("channels", "expected a non-empty array of in_app, email, webhook");
+    }
     r.channels.clear();
     for (const auto& c : *arr) {
       const auto* s = c.if_string();
-      if (!s || (*s != "in_app" && *s != "webhook")) invalid("channels", "each channel is in_app or webhook");
+      if (!s || (*s != "in_app" && *s != "webhook" && *s != "email")) {
+        invalid("channels", "each channel is in_app, email or webhook");
+      }
       if (std::find(r.channels.begin(), r.channels.end(), *s) != r.channels.end()) invalid("channels", "duplicate");
       r.channels.emplace_back(*s);
     }

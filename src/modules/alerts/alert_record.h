@@ -27,7 +27,7 @@ struct AlertRecord {
   std::string frequency = "once";
   std::int64_t cooldown_ms = 0;
   std::int64_t expires_at_ms = 0;               // 0 = never
-  std::vector<std::string> channels{"in_app"};  // in_app, webhook
+  std::vector<std::string> channels{"in_app"};  // in_app, email, webhook
   std::string webhook_url;
   std::string webhook_secret;
   std::string status = "active";  // active, fired (once), disabled

@@ -73,8 +73,20 @@ CREATE TABLE notification_preferences (
   quiet_start_min INTEGER NOT NULL,
   quiet_end_min INTEGER NOT NULL,
   time_zone TEXT NOT NULL,
-  updated_at_ms INTEGER NOT NULL
+  updated_at_ms INTEGER NOT NULL,
+  email INTEGER NOT NULL
 );
+CREATE TABLE email_deliveries (
+  fire_key TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_at_ms INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  last_error TEXT NOT NULL
+);
+CREATE INDEX email_deliveries_due ON email_deliveries(status, next_at_ms);
 )sql",
        R"sql(
 CREATE TABLE alerts (
@@ -143,8 +155,20 @@ CREATE TABLE notification_preferences (
   quiet_start_min INTEGER NOT NULL,
   quiet_end_min INTEGER NOT NULL,
   time_zone TEXT NOT NULL,
-  updated_at_ms BIGINT NOT NULL
+  updated_at_ms BIGINT NOT NULL,
+  email INTEGER NOT NULL
 );
+CREATE TABLE email_deliveries (
+  fire_key TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  attempts BIGINT NOT NULL,
+  next_at_ms BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  last_error TEXT NOT NULL
+);
+CREATE INDEX email_deliveries_due ON email_deliveries(status, next_at_ms);
 )sql"},
   };
 }

@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "modules/alerts/alert_runtime.h"
 #include "modules/alerts/alerts_routes.h"
+#include "modules/alerts/email_sender.h"
 #include "modules/alerts/inbox.h"
 #include "modules/alerts/webhook_sender.h"
 
@@ -29,9 +30,15 @@ class AlertsModule final : public app::Module {
     runtime_->start();
     webhooks_ = std::make_unique<WebhookSender>(ctx.store, ctx.pool, webhook_settings_from(ctx.config));
     webhooks_->start(runtime_->io());
+    const auto smtp = infra::mail::settings_from(ctx.config);
+    if (!smtp.url.empty()) mailer_ = std::make_unique<infra::mail::Mailer>(smtp, ctx.pool, ctx.metrics);
+    emails_ = std::make_unique<EmailSender>(ctx.store, mailer_.get(), ctx.services.find<auth::ContactDirectory>(),
+                                            webhook_settings_from(ctx.config));
+    emails_->start(runtime_->io());
   }
 
   void stop() noexcept override {
+    if (emails_) emails_->stop();
     if (webhooks_) webhooks_->stop();
     if (runtime_) runtime_->stop();
   }
@@ -41,6 +48,8 @@ class AlertsModule final : public app::Module {
   std::unique_ptr<AlertRuntime> runtime_;
   std::unique_ptr<AlertsContext> context_;
   std::unique_ptr<WebhookSender> webhooks_;
+  std::unique_ptr<infra::mail::Mailer> mailer_;
+  std::unique_ptr<EmailSender> emails_;
 };
 
 }  // namespace

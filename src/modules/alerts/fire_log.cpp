@@ -60,6 +60,15 @@ std::optional<RecordedFire> record_fire(Connection& c, const Fire& fire, std::in
         std::vector<Value>{fire.key, fire.rule_id, alert->webhook_url, alert->webhook_secret, json::serialize(payload),
                            now});
   }
+  const bool email = std::find(alert->channels.begin(), alert->channels.end(), "email") != alert->channels.end();
+  if (email && prefs.email) {
+    c.execute(
+        "INSERT INTO email_deliveries (fire_key, user_id, subject, body, attempts, next_at_ms, status, last_error) "
+        "VALUES (?1, ?2, ?3, ?4, 0, ?5, 'pending', '') ON CONFLICT (fire_key) DO NOTHING",
+        std::vector<Value>{
+            fire.key, fire.user_id, ("tradechat alert: " + n.title).substr(0, 200),
+            n.body + "\n\nAlert " + fire.rule_id + " fired at " + std::to_string(fire.time_ms) + " (Unix ms).\n", now});
+  }
   return RecordedFire{fire.user_id, fire.key, *Inbox::load(c, fire.user_id, seq), push};
 }
 

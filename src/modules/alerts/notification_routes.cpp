@@ -83,7 +83,7 @@ void add_notification_routes(http::Router& router, AlertsContext& ctx) {
                   json::parse(R"({"type":"object","properties":{"unread_count":{"type":"integer"}}})").as_object()});
 
   constexpr std::string_view kPreferencesSchema = R"({"type":"object","additionalProperties":false,"properties":{
-    "in_app":{"type":"boolean","description":"push on user#<id>"},"webhook":{"type":"boolean"},
+    "in_app":{"type":"boolean","description":"push on user#<id>"},"webhook":{"type":"boolean"},"email":{"type":"boolean"},
     "quiet_hours":{"type":["object","null"],"properties":{"start":{"type":"string","pattern":"^\\d\\d:\\d\\d$"},
     "end":{"type":"string"}}},"time_zone":{"type":"string","description":"IANA, e.g. Europe/Berlin"}}})";
   auto get_preferences = [&ctx](http::Request req) -> Awaitable {

@@ -52,15 +52,15 @@ void apply_preferences(Preferences& p, const json::value& body) {
   if (!o) throw errors::validation("the body must be a JSON object");
   for (const auto& kv : *o) {
     const auto k = kv.key();
-    if (k != "in_app" && k != "webhook" && k != "quiet_hours" && k != "time_zone") {
+    if (k != "in_app" && k != "webhook" && k != "email" && k != "quiet_hours" && k != "time_zone") {
       invalid(std::string(k), "unknown field");
     }
   }
-  for (const char* name : {"in_app", "webhook"}) {
+  for (auto [name, flag] : {std::pair{"in_app", &p.in_app}, {"webhook", &p.webhook}, {"email", &p.email}}) {
     if (!o->contains(name)) continue;
     const auto* b = o->at(name).if_bool();
     if (!b) invalid(name, "expected true or false");
-    (std::string_view(name) == "in_app" ? p.in_app : p.webhook) = *b;
+    *flag = *b;
   }
   if (o->contains("time_zone")) {
     const auto* s = o->at("time_zone").if_string();
@@ -91,12 +91,16 @@ json::object to_json(const Preferences& p) {
   if (p.quiet_start_min >= 0) {
     quiet = json::object{{"start", clock_text(p.quiet_start_min)}, {"end", clock_text(p.quiet_end_min)}};
   }
-  return {{"in_app", p.in_app}, {"webhook", p.webhook}, {"quiet_hours", std::move(quiet)}, {"time_zone", p.time_zone}};
+  return {{"in_app", p.in_app},
+          {"email", p.email},
+          {"webhook", p.webhook},
+          {"quiet_hours", std::move(quiet)},
+          {"time_zone", p.time_zone}};
 }
 
 Preferences load_preferences(infra::store::Connection& c, const std::string& user_id) {
   auto rows = c.execute(
-      "SELECT in_app, webhook, quiet_start_min, quiet_end_min, time_zone FROM notification_preferences "
+      "SELECT in_app, webhook, quiet_start_min, quiet_end_min, time_zone, email FROM notification_preferences "
       "WHERE user_id = ?1",
       std::vector<Value>{user_id});
   Preferences p;
@@ -107,6 +111,7 @@ Preferences load_preferences(infra::store::Connection& c, const std::string& use
   p.quiet_start_min = static_cast<std::int32_t>(r.integer(2));
   p.quiet_end_min = static_cast<std::int32_t>(r.integer(3));
   p.time_zone = r.text(4);
+  p.email = r.integer(5) != 0;
   return p;
 }
 
@@ -114,10 +119,12 @@ void save_preferences(infra::store::Connection& c, const std::string& user_id, c
                       std::int64_t now_ms) {
   c.execute(
       "INSERT INTO notification_preferences (user_id, in_app, webhook, quiet_start_min, quiet_end_min, time_zone, "
-      "updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (user_id) DO UPDATE SET in_app = ?2, "
-      "webhook = ?3, quiet_start_min = ?4, quiet_end_min = ?5, time_zone = ?6, updated_at_ms = ?7",
+      "updated_at_ms, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (user_id) DO UPDATE SET "
+      "in_app = ?2, webhook = ?3, quiet_start_min = ?4, quiet_end_min = ?5, time_zone = ?6, updated_at_ms = ?7, "
+      "email = ?8",
       std::vector<Value>{user_id, std::int64_t{p.in_app ? 1 : 0}, std::int64_t{p.webhook ? 1 : 0},
-                         std::int64_t{p.quiet_start_min}, std::int64_t{p.quiet_end_min}, p.time_zone, now_ms});
+                         std::int64_t{p.quiet_start_min}, std::int64_t{p.quiet_end_min}, p.time_zone, now_ms,
+                         std::int64_t{p.email ? 1 : 0}});
 }
 
 }  // namespace tc::alerts

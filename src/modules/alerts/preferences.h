@@ -16,6 +16,7 @@ namespace tc::alerts {
 struct Preferences {
   bool in_app = true;                 // push on user#<id>
   bool webhook = true;                // alert webhooks
+  bool email = true;                  // alert emails
   std::int32_t quiet_start_min = -1;  // minutes after local midnight; -1 = no quiet hours
   std::int32_t quiet_end_min = -1;
   std::string time_zone = "UTC";
