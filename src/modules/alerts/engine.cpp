@@ -43,6 +43,52 @@ struct ChangeWindow {
   std::deque<std::pair<std::int64_t, double>> samples;  // (time, price), oldest first
 };
 
+// Thresholds sorted lazily: additions append, the next tick sorts once.
+class ThresholdIndex {
+ public:
+  using Entry = std::pair<double, Engine::RuleState*>;
+  void add(double t, Engine::RuleState* r) {
+    entries_.emplace_back(t, r);
+    sorted_ = entries_.size() < 2 || (sorted_ && entries_[entries_.size() - 2].first <= t);
+  }
+  void remove(double t, Engine::RuleState* r) {
+    sort();
+    auto it =
+        std::lower_bound(entries_.begin(), entries_.end(), t, [](const Entry& e, double v) { return e.first < v; });
+    for (; it != entries_.end() && it->first == t; ++it) {
+      if (it->second == r) {
+        entries_.erase(it);
+        return;
+      }
+    }
+  }
+  // Rules with previous < threshold <= current (above) or current <= threshold < previous (below).
+  template <class F>
+  void above(double previous, double current, F&& f) {
+    sort();
+    auto it = std::upper_bound(entries_.begin(), entries_.end(), previous,
+                               [](double v, const Entry& e) { return v < e.first; });
+    for (; it != entries_.end() && it->first <= current; ++it) f(it->second);
+  }
+  template <class F>
+  void below(double previous, double current, F&& f) {
+    sort();
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), current,
+                               [](const Entry& e, double v) { return e.first < v; });
+    for (; it != entries_.end() && it->first < previous; ++it) f(it->second);
+  }
+
+ private:
+  void sort() {
+    if (sorted_) return;
+    std::stable_sort(entries_.begin(), entries_.end(),
+                     [](const Entry& a, const Entry& b) { return a.first < b.first; });
+    sorted_ = true;
+  }
+  std::vector<Entry> entries_;
+  bool sorted_ = true;
+};
+
 struct Engine::RuleState {
   RuleSpec spec;
   std::vector<double> prev_diff;  // per comparison: left − right at the previous evaluation (NaN: none yet)
@@ -55,9 +101,11 @@ struct Engine::SymbolState {
   std::array<std::unique_ptr<BarState>, market::kTimeframes.size()> bars;
   std::map<std::string, std::unique_ptr<SharedIndicator>> indicators;
   std::map<std::int64_t, ChangeWindow> windows;
-  // The index: thresholds of `price crosses_above|below <number>` rules on ticks.
-  std::multimap<double, RuleState*> crosses_above;
-  std::multimap<double, RuleState*> crosses_below;
+  // The index: thresholds of `price crosses_above|below <number>` rules on ticks,
+  // each a flat array sorted by threshold (binary search over contiguous memory;
+  // a tree of a million nodes costs a cache miss per level).
+  ThresholdIndex crosses_above;
+  ThresholdIndex crosses_below;
   std::map<std::string, RuleState*> on_tick;  // every other tick rule, by id
   std::array<std::map<std::string, RuleState*>, market::kTimeframes.size()> on_close;
 };
@@ -150,16 +198,6 @@ void for_each_value(const Node& n, F&& f) {
   for (const auto& c : n.children) for_each_value(c, f);
 }
 
-void erase_ptr(std::multimap<double, Engine::RuleState*>& m, double key, Engine::RuleState* r) {
-  auto [b, e] = m.equal_range(key);
-  for (auto it = b; it != e; ++it) {
-    if (it->second == r) {
-      m.erase(it);
-      return;
-    }
-  }
-}
-
 }  // namespace
 
 Engine::Engine(History history) : history_(std::move(history)) {}
@@ -202,7 +240,7 @@ void Engine::attach(RuleState& r) {
   if (indexed(r.spec)) {
     const auto& n = r.spec.condition.root;
     r.threshold = n.right.number;
-    (n.op == CompareOp::crosses_above ? s.crosses_above : s.crosses_below).emplace(r.threshold, &r);
+    (n.op == CompareOp::crosses_above ? s.crosses_above : s.crosses_below).add(r.threshold, &r);
     return;
   }
   // Make sure the state its values read exists, warmed up from recent candles.
@@ -256,8 +294,7 @@ void Engine::detach(RuleState& r) {
   if (it == symbols_.end()) return;
   auto& s = *it->second;
   if (indexed(r.spec)) {
-    erase_ptr(r.spec.condition.root.op == CompareOp::crosses_above ? s.crosses_above : s.crosses_below, r.threshold,
-              &r);
+    (r.spec.condition.root.op == CompareOp::crosses_above ? s.crosses_above : s.crosses_below).remove(r.threshold, &r);
     return;
   }
   // Shared indicator state stays: another rule may use it, and it is small.
@@ -347,19 +384,18 @@ void Engine::on_tick(std::string_view symbol, std::int64_t time_ms, double price
       w.samples.emplace_back(time_ms, price);
   }
 
-  std::vector<std::string> finished;
+  auto& finished = finished_;
+  finished.clear();
   // 3. The index: only thresholds inside the move are visited.
   if (s.has_price && price != s.last_price) {
-    std::vector<RuleState*> hits;
+    auto& hits = hits_;
+    hits.clear();
     const double p0 = s.last_price;
-    if (price > p0) {  // crosses_above T: previous < T <= current
-      for (auto h = s.crosses_above.upper_bound(p0); h != s.crosses_above.end() && h->first <= price; ++h) {
-        hits.push_back(h->second);
-      }
-    } else {  // crosses_below T: previous > T >= current
-      for (auto h = s.crosses_below.lower_bound(price); h != s.crosses_below.end() && h->first < p0; ++h) {
-        hits.push_back(h->second);
-      }
+    auto collect = [&hits](RuleState* r) { hits.push_back(r); };
+    if (price > p0) {
+      s.crosses_above.above(p0, price, collect);
+    } else {
+      s.crosses_below.below(p0, price, collect);
     }
     visits_ += hits.size();
     for (auto* r : hits) consider(*r, time_ms, price, out, finished);
@@ -388,7 +424,7 @@ void Engine::on_tick(std::string_view symbol, std::int64_t time_ms, double price
   }
   s.has_price = true;
   s.last_price = price;
-  for (const auto& id : finished) remove(id);
+  for (std::size_t i = 0; i < finished.size(); ++i) remove(finished[i]);
 }
 
 }  // namespace tc::alerts

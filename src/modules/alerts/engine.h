@@ -96,6 +96,8 @@ class Engine {
   std::unordered_map<std::string, std::unique_ptr<RuleState>> rules_;
   std::map<std::string, std::unique_ptr<SymbolState>, std::less<>> symbols_;
   std::uint64_t visits_ = 0;
+  std::vector<RuleState*> hits_;  // reused per tick: the hot path does not allocate
+  std::vector<std::string> finished_;
 };
 
 }  // namespace tc::alerts
