@@ -88,7 +88,12 @@ asio::awaitable<void> EmailSender::drain_once() {
     std::string status = "delivered";
     std::string error;
     std::optional<std::string> to;
-    if (contacts_) to = co_await contacts_->email_of(d.user_id);
+    // Awaitables and their arguments are named locals: g++ 12 mishandles temporaries
+    // with destructors inside a co_await expression (ARCHITECTURE §9).
+    if (contacts_) {
+      auto lookup = contacts_->email_of(d.user_id);
+      to = co_await std::move(lookup);
+    }
     if (!mailer_ || !mailer_->enabled()) {
       status = "refused";
       error = "mail is not configured (mail.smtp_url)";
@@ -97,7 +102,9 @@ asio::awaitable<void> EmailSender::drain_once() {
       error = "the account has no address";
     } else {
       try {
-        co_await mailer_->send(infra::mail::Email{*to, d.subject, d.body});
+        infra::mail::Email email{*to, d.subject, d.body};
+        auto sending = mailer_->send(std::move(email));
+        co_await std::move(sending);
       } catch (const std::exception& e) {
         error = e.what();
         status = d.attempts + 1 >= retry_.max_attempts ? "dead" : "pending";

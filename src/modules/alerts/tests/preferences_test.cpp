@@ -27,14 +27,14 @@ TEST(AlertPreferences, QuietHoursAreLocalAndMayWrapMidnight) {
       p, boost::json::parse(R"({"quiet_hours":{"start":"22:00","end":"07:00"},"time_zone":"Europe/Berlin"})"));
   const std::int64_t july_1_utc = 1719792000000;  // 2024-07-01 00:00 UTC = 02:00 in Berlin
   EXPECT_TRUE(in_quiet_hours(p, july_1_utc));
-  EXPECT_TRUE(in_quiet_hours(p, july_1_utc + 4 * 3'600'000));    // 06:00 local
-  EXPECT_FALSE(in_quiet_hours(p, july_1_utc + 5 * 3'600'000));   // 07:00 local: the end is not quiet
-  EXPECT_FALSE(in_quiet_hours(p, july_1_utc + 19 * 3'600'000));  // 21:00 local
-  EXPECT_TRUE(in_quiet_hours(p, july_1_utc + 20 * 3'600'000));   // 22:00 local
+  EXPECT_TRUE(in_quiet_hours(p, july_1_utc + 4 * std::int64_t{3'600'000}));    // 06:00 local
+  EXPECT_FALSE(in_quiet_hours(p, july_1_utc + 5 * std::int64_t{3'600'000}));   // 07:00 local: the end is not quiet
+  EXPECT_FALSE(in_quiet_hours(p, july_1_utc + 19 * std::int64_t{3'600'000}));  // 21:00 local
+  EXPECT_TRUE(in_quiet_hours(p, july_1_utc + 20 * std::int64_t{3'600'000}));   // 22:00 local
   EXPECT_FALSE(pushes(p, july_1_utc));
-  EXPECT_TRUE(pushes(p, july_1_utc + 10 * 3'600'000));
+  EXPECT_TRUE(pushes(p, july_1_utc + 10 * std::int64_t{3'600'000}));
   apply_preferences(p, boost::json::parse(R"({"in_app":false})"));
-  EXPECT_FALSE(pushes(p, july_1_utc + 10 * 3'600'000));
+  EXPECT_FALSE(pushes(p, july_1_utc + 10 * std::int64_t{3'600'000}));
   apply_preferences(p, boost::json::parse(R"({"quiet_hours":null,"in_app":true})"));
   EXPECT_TRUE(pushes(p, july_1_utc));
   EXPECT_EQ(to_json(p).at("quiet_hours"), nullptr);
