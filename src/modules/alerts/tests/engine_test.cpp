@@ -154,6 +154,25 @@ TEST(AlertEngine, IndicatorRulesOnCloseShareStateAndWarmUpFromHistory) {
   EXPECT_EQ(out[0].price, 71) << "the closed bar's close";
 }
 
+TEST(AlertEngine, VolumeSpikeComparesTheFormingBarWithTheMeanOfClosedBars) {
+  std::vector<market::Candle> history;
+  for (int i = 0; i <= 20; ++i) {
+    history.push_back({static_cast<std::int64_t>(i) * 60'000, 50, 50, 50, 50, i == 20 ? 0.0 : 10.0});
+  }
+  Engine engine([&](const std::string&, market::Timeframe) { return history; });
+  engine.upsert(rule("v", "volume_ratio(5, 1m) >= 3", Frequency::every_time));
+  std::vector<Fire> out;
+  const std::int64_t t = 20 * 60'000;
+  engine.on_tick("AAPL", t + 1000, 50, 10, out);  // 10 / 10 = 1
+  engine.on_tick("AAPL", t + 2000, 50, 10, out);  // 2
+  EXPECT_TRUE(out.empty());
+  engine.on_tick("AAPL", t + 3000, 50, 9.99, out);  // 2.999: not yet
+  EXPECT_TRUE(out.empty());
+  engine.on_tick("AAPL", t + 4000, 50, 0.01, out);  // exactly 3
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].time_ms, t + 4000);
+}
+
 TEST(AlertEngine, RestoredFireStateIsNotRepeated) {
   // A rule restored after a restart with the bar it last fired in does not fire in that bar again.
   Feed f;
