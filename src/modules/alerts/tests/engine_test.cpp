@@ -162,7 +162,7 @@ TEST(AlertEngine, VolumeSpikeComparesTheFormingBarWithTheMeanOfClosedBars) {
   Engine engine([&](const std::string&, market::Timeframe) { return history; });
   engine.upsert(rule("v", "volume_ratio(5, 1m) >= 3", Frequency::every_time));
   std::vector<Fire> out;
-  const std::int64_t t = 20 * 60'000;
+  const std::int64_t t = std::int64_t{20} * 60'000;
   engine.on_tick("AAPL", t + 1000, 50, 10, out);  // 10 / 10 = 1
   engine.on_tick("AAPL", t + 2000, 50, 10, out);  // 2
   EXPECT_TRUE(out.empty());
