@@ -1,6 +1,7 @@
 #include "app/modules.h"
 
 #include "infra/infra_config.h"
+#include "modules/alerts/alerts_module.h"
 #include "modules/audit/audit_module.h"
 #include "modules/auth/auth_module.h"
 #include "modules/chat/chat_module.h"
@@ -17,6 +18,7 @@ void register_modules(ModuleManager& manager) {
   manager.add(realtime::spec());
   manager.add(market::spec());
   manager.add(chat::spec());
+  manager.add(alerts::spec());
 }
 
 ConfigSchema full_config_schema() {
@@ -26,6 +28,7 @@ ConfigSchema full_config_schema() {
   auth::add_config_keys(schema);
   realtime::add_config_keys(schema);
   market::add_config_keys(schema);
+  alerts::add_config_keys(schema);
   return schema;
 }
 

@@ -46,6 +46,15 @@ class UserDirectory {
                                                                   std::vector<std::string> usernames) = 0;
 };
 
+// Where to reach a user outside the app (alerts' email channel). Offered by the
+// auth module as `tc::auth::ContactDirectory`; the address stays encrypted at rest.
+class ContactDirectory {
+ public:
+  virtual ~ContactDirectory() = default;
+  // The account's email address; nullopt for an unknown or disabled account.
+  virtual boost::asio::awaitable<std::optional<std::string>> email_of(std::string user_id) = 0;
+};
+
 // Session ends (logout, revocation, password change, role change, account disabled),
 // for modules holding live connections: realtime closes those sessions' WebSockets.
 class SessionEvents {

@@ -56,6 +56,7 @@ class AuthModule final : public app::Module, public SessionEvents {
     ctx.services.provide<Authenticator>(accounts_.get());
     ctx.services.provide<SessionEvents>(this);
     ctx.services.provide<UserDirectory>(directory_.get());
+    ctx.services.provide<ContactDirectory>(directory_.get());
     AuthServices services{*accounts_, *mfa_, *passwords_, *profiles_, *admin_};
     add_account_routes(ctx.router, services);
     add_mfa_routes(ctx.router, services);

@@ -35,4 +35,14 @@ boost::asio::awaitable<std::vector<UserRef>> UserDirectoryService::find_users(st
   co_return co_await ctx_.store.with_connection(std::move(lookup));
 }
 
+boost::asio::awaitable<std::optional<std::string>> UserDirectoryService::email_of(std::string user_id) {
+  auto lookup = [user_id](Connection& c) {
+    return c.execute("SELECT email_sealed FROM auth_users WHERE id = ?1 AND disabled = ?2",
+                     std::vector<Value>{user_id, false});
+  };
+  auto rows = co_await ctx_.store.with_connection(std::move(lookup));
+  if (rows.rows.empty()) co_return std::nullopt;
+  co_return ctx_.pii.decrypt(rows.rows.front().text(0), "auth_users.email:" + user_id);
+}
+
 }  // namespace tc::auth
