@@ -17,6 +17,8 @@ export function navEntries(me: Me | null): NavEntry[] {
   if (!me) return [];
   const entries: NavEntry[] = [
     { href: "#/", label: "Home", section: "/" },
+    { href: "#/markets", label: "Markets", section: "/markets" },
+    { href: "#/chat", label: "Chat", section: "/chat" },
     { href: "#/settings/profile", label: "Settings", section: "/settings" },
   ];
   if (me.role === "admin") entries.push({ href: "#/admin/users", label: "Admin", section: "/admin" });
