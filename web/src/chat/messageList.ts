@@ -10,8 +10,10 @@ function sameMessage(a: ShownMessage, b: ShownMessage): boolean {
 
 /** Pending messages (no seq yet) sort after every stored one, in the order sent. */
 function order(a: ShownMessage, b: ShownMessage): number {
-  if (a.pending !== b.pending) return a.pending ? 1 : -1;
-  if (a.pending) return a.created_at_ms - b.created_at_ms;
+  const ap = !!a.pending;
+  const bp = !!b.pending;
+  if (ap !== bp) return ap ? 1 : -1;
+  if (ap) return a.created_at_ms - b.created_at_ms;
   return a.seq - b.seq;
 }
 

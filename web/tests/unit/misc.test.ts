@@ -15,7 +15,10 @@ describe("navigation entries", () => {
     expect(navEntries(me("admin")).map((e) => e.label)).toEqual(["Home", "Markets", "Chat", "Settings", "Admin"]);
   });
   it("marks the current section", () => {
-    const [home, settings] = navEntries(me("user"));
+    const [home, markets, , settings] = navEntries(me("user"));
+    expect(isCurrentSection(markets!, "/chart")).toBe(true);
+    expect(isCurrentSection(markets!, "/markets")).toBe(true);
+    expect(isCurrentSection(home!, "/chart")).toBe(false);
     expect(isCurrentSection(home!, "/")).toBe(true);
     expect(isCurrentSection(home!, "/settings/profile")).toBe(false);
     expect(isCurrentSection(settings!, "/settings/sessions")).toBe(true);

@@ -10,7 +10,7 @@ import { patternLabel } from "../../market/chartData";
 import { INDICATORS, indicatorPath, type IndicatorChoice } from "../../market/indicators";
 import { TIMEFRAMES, isTimeframe, type Analysis, type Candle, type CandlePage, type IndicatorItem, type Instrument, type Timeframe } from "../../market/types";
 import { formatPrice } from "../../market/watchlist";
-import { PriceChart } from "./priceChart";
+import type { PriceChart } from "./priceChart";
 
 const LIMIT = 500;
 const ACTIVE_KEY = "tradechat.chart.indicators";
@@ -142,8 +142,10 @@ export const chartScreen: Screen = (ctx) => {
     );
   };
 
-  Promise.all([ctx.api.get<Instrument>(base, ctx.signal), ctx.api.get<CandlePage>(`${base}/candles?timeframe=${timeframe}&limit=${LIMIT}`, ctx.signal)])
-    .then(([inst, page]) => {
+  // The chart library is loaded with the first chart, not with the app.
+  Promise.all([ctx.api.get<Instrument>(base, ctx.signal), ctx.api.get<CandlePage>(`${base}/candles?timeframe=${timeframe}&limit=${LIMIT}`, ctx.signal), import("./priceChart")])
+    .then(([inst, page, { PriceChart }]) => {
+      if (ctx.signal.aborted) return;
       tickSize = inst.tick_size || 0.01;
       name.textContent = `${inst.name} · ${inst.exchange} · ${inst.currency}`;
       candles = page.items;
