@@ -13,6 +13,8 @@ function cssVar(name: string, fallback: string): string {
 }
 
 const t = (s: number) => s as UTCTimestamp;
+/** More pattern labels than this overlap into noise; the newest are kept. */
+const MAX_MARKERS = 10;
 
 export class PriceChart {
   private readonly chart: IChartApi;
@@ -62,7 +64,7 @@ export class PriceChart {
   setIndicator(choice: IndicatorChoice, items: readonly IndicatorItem[], paneIndex: number): void {
     this.removeIndicator(choice.id);
     const series = choice.outputs.map((output, i) => {
-      const s = this.chart.addSeries(LineSeries, { color: LINE_COLOURS[i % LINE_COLOURS.length], lineWidth: choice.placement === "pane" ? 2 : 1, priceLineVisible: false, lastValueVisible: choice.placement === "pane", title: choice.outputs.length > 1 ? output : choice.label }, choice.placement === "pane" ? paneIndex : 0);
+      const s = this.chart.addSeries(LineSeries, { color: LINE_COLOURS[i % LINE_COLOURS.length], lineWidth: choice.placement === "pane" ? 2 : 1, priceLineVisible: false, lastValueVisible: choice.placement === "pane", title: choice.placement === "pane" ? (choice.outputs.length > 1 ? output : choice.label) : "" }, choice.placement === "pane" ? paneIndex : 0);
       s.setData(toLine(items, output).map((p) => ({ time: t(p.time), value: p.value })));
       return s;
     });
@@ -81,7 +83,7 @@ export class PriceChart {
     );
     const times = new Set(candles.map((c) => Math.floor(c.time_ms / 1000)));
     this.markers.setMarkers(
-      patternMarkers(analysis, times).map((m) => ({ time: t(m.time), position: m.position, shape: m.shape, color: m.direction === "bullish" ? this.up : m.direction === "bearish" ? this.down : "#9aa4b2", text: m.text })),
+      patternMarkers(analysis, times).slice(-MAX_MARKERS).map((m) => ({ time: t(m.time), position: m.position, shape: m.shape, color: m.direction === "bullish" ? this.up : m.direction === "bearish" ? this.down : "#9aa4b2", text: m.text })),
     );
   }
 

@@ -20,7 +20,7 @@ export function watchRowView(symbol: string, name: string, tickSize: number, onR
     h("th", { scope: "row" }, h("a", { href: `#/chart?symbol=${encodeURIComponent(symbol)}` }, symbol), h("span", { class: "muted small row-name" }, name)),
     last,
     change,
-    h("td", { class: "actions" }, remove),
+    h("td", { class: "row-actions" }, remove),
   );
   return {
     node,
