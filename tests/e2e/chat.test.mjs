@@ -40,7 +40,7 @@ describe("chat", () => {
     const b = await signedIn(bob);
 
     // Ann creates a public room in the UI.
-    await a.page.getByRole("link", { name: "Chat" }).click();
+    await a.page.getByRole("link", { name: "Chat", exact: true }).click();
     await a.page.getByRole("heading", { level: 1, name: "Chat" }).waitFor();
     await a.page.getByLabel("New room name").fill("traders");
     await a.page.getByRole("button", { name: "Create room" }).click();
@@ -110,10 +110,10 @@ describe("chat", () => {
     const link = b.page.locator(`[data-room-id="${room}"]`);
     assert.equal(await link.locator(".unread").textContent(), "60");
     await link.click();
-    await b.page.locator(".msg", { hasText: /^.*note 60$/ }).waitFor();
+    await b.page.locator(".msg-text", { hasText: /^note 60$/ }).waitFor();
     assert.equal(await b.page.locator(".msg").count(), 50, "the first page");
     await b.page.getByRole("button", { name: "Load older messages" }).click();
-    await b.page.locator(".msg").filter({ hasText: /note 1$/ }).waitFor();
+    await b.page.locator(".msg-text", { hasText: /^note 1$/ }).waitFor();
     assert.equal(await b.page.locator(".msg").count(), 60);
     const order = await b.page.locator(".msg .msg-text").allTextContents();
     assert.deepEqual(order, Array.from({ length: 60 }, (_, i) => `note ${i + 1}`), "oldest first, no duplicates");
