@@ -36,7 +36,7 @@ export const chartScreen: Screen = (ctx) => {
   const name = h("span", { class: "muted" });
   const legend = h("p", { class: "chart-legend", "aria-live": "off" }, "—");
   const status = h("div", { class: "chart-status" }, loading(`Loading ${symbol} ${timeframe} candles…`));
-  const holder = h("div", { class: "chart-holder", "aria-label": `${symbol} ${timeframe} candlestick chart`, role: "img" });
+  const holder = h("div", { class: "chart-holder", "aria-label": `${symbol} ${timeframe} candlestick chart`, role: "group" });
   const analysisBox = h("div", { class: "analysis" }, loading("Analysing the chart…"));
   let tickSize = 0.01;
 
