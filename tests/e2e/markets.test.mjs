@@ -88,6 +88,16 @@ describe("markets and chart", () => {
     assert.equal(hourly % 3_600_000, 0, "the last 1h bar starts on the hour");
     assert.equal(await page.getByRole("link", { name: "1h", exact: true }).getAttribute("aria-current"), "true");
 
+    // After the link drops and comes back, the candles missed meanwhile are fetched again.
+    const refetch = page.waitForRequest((r) => r.url().includes(`/candles?timeframe=1h`));
+    await context.setOffline(true);
+    await page.locator('.chart-holder[data-live="subscribing"]').waitFor();
+    await page.getByText("Reconnecting live updates…").waitFor();
+    await context.setOffline(false);
+    await refetch;
+    await page.locator('.chart-holder[data-live="subscribed"]').waitFor();
+    await waitForLink(page, "Live");
+
     // Turning MACD on adds a pane (another canvas row).
     const canvases = await page.locator(".chart-holder canvas").count();
     await page.getByRole("checkbox", { name: "MACD 12, 26, 9" }).check();

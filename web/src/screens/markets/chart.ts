@@ -118,6 +118,20 @@ export const chartScreen: Screen = (ctx) => {
         if (!ctx.signal.aborted) analysisBox.replaceChildren(errorBox(errorMessage(err)));
       });
 
+  let subscribedOnce = false;
+  const reloadCandles = () =>
+    ctx.api
+      .get<CandlePage>(`${base}/candles?timeframe=${timeframe}&limit=${LIMIT}`, ctx.signal)
+      .then((page) => {
+        candles = page.items;
+        chart?.setCandles(candles);
+        showLegend(candles[candles.length - 1]);
+        reloadIndicators();
+      })
+      .catch((err: unknown) => {
+        if (!ctx.signal.aborted) status.replaceChildren(errorBox(errorMessage(err)));
+      });
+
   const follow = () => {
     ctx.link.subscribe(
       `candles:${symbol}:${timeframe}`,
@@ -137,7 +151,13 @@ export const chartScreen: Screen = (ctx) => {
       (state, error) => {
         holder.dataset.live = state;
         if (error) status.replaceChildren(errorBox(`Live updates: ${error}`));
-        else if (state === "subscribed") status.replaceChildren();
+        else if (state === "subscribing" && subscribedOnce) status.replaceChildren(loading("Reconnecting live updates…"));
+        else if (state === "subscribed") {
+          status.replaceChildren();
+          // Market channels have no recovery: after a reconnect, reload what was missed.
+          if (subscribedOnce) void reloadCandles();
+          subscribedOnce = true;
+        }
       },
     );
   };
