@@ -46,22 +46,35 @@ export const marketsScreen: Screen = (ctx) => {
     views.set(symbol, entry);
     body.append(view.node);
     view.update(entry.row);
-    ctx.api
-      .get<Quote>(`/api/v1/instruments/${encodeURIComponent(symbol)}/quote`, leave.signal)
-      .then((quote) => {
-        // A tick may have arrived first; keep its price but take the previous close.
-        const fromQuote = rowFromQuote(symbol, inst?.name ?? "", quote);
-        entry.row = entry.row.last === null || (entry.row.timeMs ?? 0) < quote.time_ms ? fromQuote : { ...rowFromQuote(symbol, entry.row.name, { ...quote, last: entry.row.last, time_ms: entry.row.timeMs ?? 0 }) };
+    const fetchQuote = () =>
+      ctx.api
+        .get<Quote>(`/api/v1/instruments/${encodeURIComponent(symbol)}/quote`, leave.signal)
+        .then((quote) => {
+          // A newer tick may have arrived first: keep its price, take the previous close.
+          const newer = entry.row.last !== null && entry.row.timeMs !== null && entry.row.timeMs > quote.time_ms;
+          entry.row = rowFromQuote(symbol, entry.row.name, newer ? { ...quote, last: entry.row.last ?? quote.last, time_ms: entry.row.timeMs ?? quote.time_ms } : quote);
+          view.update(entry.row);
+        })
+        .catch((err: unknown) => {
+          if (!leave.signal.aborted) view.error(errorMessage(err));
+        });
+    void fetchQuote();
+    let subscribedOnce = false;
+    ctx.link.subscribe(
+      `market:${symbol}`,
+      leave.signal,
+      (data) => {
+        if (!isTick(data)) return;
+        entry.row = applyTick(entry.row, data);
         view.update(entry.row);
-      })
-      .catch((err: unknown) => {
-        if (!leave.signal.aborted) view.error(errorMessage(err));
-      });
-    ctx.link.subscribe(`market:${symbol}`, leave.signal, (data) => {
-      if (!isTick(data)) return;
-      entry.row = applyTick(entry.row, data);
-      view.update(entry.row);
-    });
+      },
+      (state) => {
+        view.node.dataset.live = state;
+        // No recovery on market channels: after a reconnect, catch up with a snapshot.
+        if (state === "subscribed" && subscribedOnce) void fetchQuote();
+        if (state === "subscribed") subscribedOnce = true;
+      },
+    );
   };
 
   const add = (symbol: string) => {

@@ -79,7 +79,7 @@ export class PriceChart {
   setAnalysis(analysis: Analysis, candles: readonly Candle[]): void {
     for (const line of this.priceLines) this.candles.removePriceLine(line);
     this.priceLines = analysis.levels.map((level) =>
-      this.candles.createPriceLine({ price: level.price, color: level.kind === "support" ? this.up : this.down, lineWidth: 1, lineStyle: LineStyle.Dashed, axisLabelVisible: true, title: `${level.kind} ×${level.touches}` }),
+      this.candles.createPriceLine({ price: level.price, color: level.kind === "support" ? this.up : this.down, lineWidth: 1, lineStyle: LineStyle.Dashed, axisLabelVisible: true, title: `${level.kind === "support" ? "S" : "R"} ×${level.touches}` }),
     );
     const times = new Set(candles.map((c) => Math.floor(c.time_ms / 1000)));
     this.markers.setMarkers(
