@@ -71,7 +71,7 @@ describe("chat", () => {
     assert.ok(await mine.getAttribute("data-id"), "the stored message's id replaces the pending one");
     assert.equal(await a.page.locator(".msg").filter({ hasText: "Watching" }).count(), 1, "shown once, not pending and stored");
 
-    const received = b.page.locator(".msg").filter({ hasText: "Watching" });
+    const received = b.page.locator(".msg").filter({ hasText: "Watching" }).first();
     await received.waitFor();
     assert.equal(await received.getByRole("link", { name: "$BTCUSD" }).getAttribute("href"), "#/chart?symbol=BTCUSD");
     assert.equal(await received.locator(".mention-me").textContent(), `@${bob.username}`);
@@ -89,6 +89,13 @@ describe("chat", () => {
     assert.equal(await reply.locator("b").count(), 0, "markup in a message stays text");
     assert.deepEqual(await axeViolations(a.page), [], "a room with messages passes axe-core");
     await screenshot(a.page, "desktop-chat");
+
+    // Ann edits her message; Bob sees the new text, marked edited.
+    await a.page.locator(".msg.own").filter({ hasText: "Watching" }).getByRole("button", { name: "Edit", exact: true }).click();
+    await a.page.getByLabel("Message", { exact: true }).fill("Watching $BTCUSD closely");
+    await a.page.getByRole("button", { name: "Save", exact: true }).click();
+    await received.getByText("closely").waitFor();
+    await received.getByText("(edited)").waitFor();
 
     // The cashtag opens the chart.
     await received.getByRole("link", { name: "$BTCUSD" }).click();

@@ -104,3 +104,32 @@ describe("linkify", () => {
     expect(linkify("`$AAPL`")).toEqual([{ kind: "code", text: "$AAPL" }]);
   });
 });
+
+describe("room channel events", () => {
+  const record = () => {
+    const seen: string[] = [];
+    const on = {
+      message: (m: { id: string }) => seen.push(`message ${m.id}`),
+      edited: (m: { id: string }) => seen.push(`edited ${m.id}`),
+      deleted: (id: string) => seen.push(`deleted ${id}`),
+      reactions: (id: string, r: Record<string, number>) => seen.push(`reactions ${id} ${JSON.stringify(r)}`),
+      typing: (u: string) => seen.push(`typing ${u}`),
+    };
+    return { seen, on };
+  };
+
+  it("dispatches each kind and ignores malformed or unknown data", async () => {
+    const { roomEvents } = await import("../../src/screens/chat/roomEvents");
+    const { seen, on } = record();
+    roomEvents({ type: "message", id: "m1", seq: 1, text: "hi" }, on);
+    roomEvents({ type: "message.edited", message: { id: "m1" } }, on);
+    roomEvents({ type: "message.deleted", id: "m1", seq: 1, by: "u" }, on);
+    roomEvents({ type: "message.reactions", message_id: "m1", reactions: { "👍": 2 } }, on);
+    roomEvents({ type: "typing", user_id: "u2" }, on);
+    roomEvents({ type: "message", id: "m2" }, on); // no seq or text
+    roomEvents({ type: "read", user_id: "u2", seq: 1 }, on);
+    roomEvents("not an object", on);
+    roomEvents(null, on);
+    expect(seen).toEqual(["message m1", "edited m1", "deleted m1", 'reactions m1 {"👍":2}', "typing u2"]);
+  });
+});

@@ -9,6 +9,7 @@ export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🚀", "👀"];
 export interface MessageActions {
   react(message: ShownMessage, emoji: string): void;
   reply(message: ShownMessage): void;
+  edit(message: ShownMessage): void;
   remove(message: ShownMessage): void;
 }
 
@@ -57,6 +58,9 @@ export function messageView(m: ShownMessage, viewer: Viewer, repliedTo: ShownMes
   reply.addEventListener("click", () => actions.reply(m));
   reactions.append(reply);
   if (own) {
+    const edit = h("button", { type: "button", class: "ghost small" }, "Edit");
+    edit.addEventListener("click", () => actions.edit(m));
+    reactions.append(edit);
     const del = h("button", { type: "button", class: "ghost small danger-text" }, "Delete");
     del.addEventListener("click", () => actions.remove(m));
     reactions.append(del);

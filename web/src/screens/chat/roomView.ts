@@ -26,6 +26,7 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
   let lastRead = 0;
   const myReactions = new Map<string, Set<string>>();
   let replyTo: ShownMessage | null = null;
+  let editing: ShownMessage | null = null;
   let sub: Subscription | null = null;
 
   const title = h("h2", {}, "Room");
@@ -115,16 +116,16 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
         .catch((err: unknown) => composerError.replaceChildren(errorBox(errorMessage(err))));
     },
     reply(m: ShownMessage) {
+      editing = null;
       replyTo = m;
-      const cancel = h("button", { type: "button", class: "ghost small", "aria-label": "Cancel the reply" }, "✕");
-      cancel.addEventListener("click", () => {
-        replyTo = null;
-        replyBar.hidden = true;
-        input.focus();
-      });
-      replyBar.replaceChildren(h("span", { class: "small" }, `Replying to ${authorName(m.author, viewer)}: ${m.text.slice(0, 60)}`), cancel);
-      replyBar.hidden = false;
-      input.focus();
+      showContext(`Replying to ${authorName(m.author, viewer)}: ${m.text.slice(0, 60)}`, "Cancel the reply");
+    },
+    edit(m: ShownMessage) {
+      replyTo = null;
+      editing = m;
+      input.value = m.text;
+      send.textContent = "Save";
+      showContext("Editing your message", "Cancel editing");
     },
     remove(m: ShownMessage) {
       if (!window.confirm("Delete this message for everyone?")) return;
@@ -136,6 +137,45 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
         })
         .catch((err: unknown) => composerError.replaceChildren(errorBox(errorMessage(err))));
     },
+  };
+
+  // The bar above the composer: what the next send replies to, or that it edits.
+  const clearContext = () => {
+    if (editing) input.value = "";
+    replyTo = null;
+    editing = null;
+    send.textContent = "Send";
+    replyBar.hidden = true;
+  };
+  const showContext = (text: string, cancelLabel: string) => {
+    const cancel = h("button", { type: "button", class: "ghost small", "aria-label": cancelLabel }, "✕");
+    cancel.addEventListener("click", () => {
+      clearContext();
+      input.focus();
+    });
+    replyBar.replaceChildren(h("span", { class: "small" }, text), cancel);
+    replyBar.hidden = false;
+    input.focus();
+  };
+
+  const saveEdit = (m: ShownMessage, text: string) => {
+    send.disabled = true;
+    send.textContent = "Saving…";
+    ctx.api
+      .request<ChatMessage>(`${path}/messages/${encodeURIComponent(m.id)}`, { method: "PATCH", body: { text } })
+      .then((stored) => {
+        messages = upsertMessages(messages, [stored]);
+        input.value = "";
+        clearContext();
+        render();
+      })
+      .catch((err: unknown) => {
+        send.textContent = "Save";
+        composerError.replaceChildren(errorBox(errorMessage(err)));
+      })
+      .finally(() => {
+        send.disabled = false;
+      });
   };
 
   // Typing: others' events shown for a few seconds; ours sent at most every 3 s.
@@ -167,12 +207,12 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
   const sendMessage = () => {
     const text = input.value;
     if (!text.trim() || !sub) return;
+    if (editing) return saveEdit(editing, text);
     const client_msg_id = newClientMsgId();
     const pending: ShownMessage = { id: "", room_id: roomId, seq: 0, author: viewer.id, text, client_msg_id, reply_to: replyTo?.id ?? null, created_at_ms: Date.now(), pending: true };
     messages = upsertMessages(messages, [pending]);
     input.value = "";
-    replyTo = null;
-    replyBar.hidden = true;
+    clearContext();
     composerError.replaceChildren();
     render("bottom");
     const data: Record<string, string> = { text, client_msg_id };
