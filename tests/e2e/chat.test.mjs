@@ -118,6 +118,10 @@ describe("chat", () => {
     await b.page.goto("/#/chat");
     const link = b.page.locator(`[data-room-id="${room}"]`);
     assert.equal(await link.locator(".unread").textContent(), "60");
+    // A mention arriving on Bob's personal channel refreshes the counts in the list.
+    const mention = await fx.api(`/api/v1/rooms/${room}/messages`, { method: "POST", token: ann.access_token, body: { text: `@${bob.username} look`, client_msg_id: "h-mention" } });
+    assert.equal(mention.status, 201);
+    await link.locator(".unread", { hasText: /^61$/ }).waitFor();
     await link.click();
     await b.page.locator(".msg-text", { hasText: /^note 60$/ }).waitFor();
     assert.equal(await b.page.locator(".msg").count(), 50, "the first page");
@@ -126,9 +130,9 @@ describe("chat", () => {
       el.scrollTop = 0;
     });
     await b.page.locator(".msg-text", { hasText: /^note 1$/ }).waitFor();
-    assert.equal(await b.page.locator(".msg").count(), 60);
+    assert.equal(await b.page.locator(".msg").count(), 61);
     const order = await b.page.locator(".msg .msg-text").allTextContents();
-    assert.deepEqual(order, Array.from({ length: 60 }, (_, i) => `note ${i + 1}`), "oldest first, no duplicates");
+    assert.deepEqual(order, [...Array.from({ length: 60 }, (_, i) => `note ${i + 1}`), `@${bob.username} look`], "oldest first, no duplicates");
     // Having seen the newest message, the read receipt clears the unread count on the server.
     await until(async () => {
       const rooms = await fx.api("/api/v1/rooms?limit=200", { token: bob.access_token });

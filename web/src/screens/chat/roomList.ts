@@ -87,6 +87,23 @@ export function roomList(ctx: AppContext, currentId: string | null): RoomList {
   });
 
   reload();
+  // Unread counts of other rooms: fetched again when a mention arrives on the personal
+  // channel and when the tab comes back into view (rooms not open are not subscribed).
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const soon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(reload, 300);
+  };
+  const stop = ctx.link.personalMessages.subscribe(soon);
+  const onVisible = () => {
+    if (!document.hidden) soon();
+  };
+  document.addEventListener("visibilitychange", onVisible);
+  ctx.signal.addEventListener("abort", () => {
+    stop();
+    clearTimeout(timer);
+    document.removeEventListener("visibilitychange", onVisible);
+  });
   return {
     node: h("div", { class: "card room-sidebar" }, h("h2", {}, "Rooms"), list, messages.node, createForm, joinForm),
     reload,
