@@ -79,6 +79,9 @@ describe("markets and chart", () => {
     await page.locator(".analysis").getByText(/^Trend: (up|down|sideways)/).waitFor();
     await page.getByText("Support and resistance").waitFor();
     await screenshot(page, "desktop-chart");
+    await page.getByRole("button", { name: "Switch to the light theme" }).click();
+    await screenshot(page, "desktop-chart-light");
+    await page.getByRole("button", { name: "Switch to the dark theme" }).click();
 
     // Another timeframe loads its own candles.
     await page.getByRole("link", { name: "1h", exact: true }).click();

@@ -25,22 +25,28 @@ export class PriceChart {
   private priceLines: IPriceLine[] = [];
   private readonly up = cssVar("--up", "#22c55e");
   private readonly down = cssVar("--down", "#ef4444");
+  /** Follows the theme switch: the chart draws on canvas, so CSS alone cannot recolour it. */
+  private readonly themeWatch = new MutationObserver(() => this.applyTheme());
 
   constructor(readonly container: HTMLElement) {
-    const fg = cssVar("--muted", "#8d97a6");
-    const grid = cssVar("--border", "#263040");
     this.chart = createChart(container, {
       autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: "transparent" }, textColor: fg, attributionLogo: true },
-      grid: { vertLines: { color: grid }, horzLines: { color: grid } },
+      layout: { background: { type: ColorType.Solid, color: "transparent" }, attributionLogo: true },
       timeScale: { timeVisible: true, secondsVisible: false },
-      rightPriceScale: { borderColor: grid },
     });
+    this.applyTheme();
+    this.themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     this.candles = this.chart.addSeries(CandlestickSeries, { upColor: this.up, downColor: this.down, borderVisible: false, wickUpColor: this.up, wickDownColor: this.down });
     this.volume = this.chart.addSeries(HistogramSeries, { priceScaleId: "volume", priceFormat: { type: "volume" }, lastValueVisible: false, priceLineVisible: false });
     this.chart.priceScale("volume").applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     this.candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.25 } });
     this.markers = createSeriesMarkers(this.candles, []);
+  }
+
+  private applyTheme(): void {
+    const fg = cssVar("--muted", "#8d97a6");
+    const grid = cssVar("--border", "#263040");
+    this.chart.applyOptions({ layout: { textColor: fg }, grid: { vertLines: { color: grid }, horzLines: { color: grid } }, rightPriceScale: { borderColor: grid } });
   }
 
   setCandles(candles: readonly Candle[]): void {
@@ -88,6 +94,7 @@ export class PriceChart {
   }
 
   destroy(): void {
+    this.themeWatch.disconnect();
     this.chart.remove();
   }
 }
