@@ -79,14 +79,32 @@ describe("markets and chart", () => {
     await page.locator(".analysis").getByText(/^Trend: (up|down|sideways)/).waitFor();
     await page.getByText("Support and resistance").waitFor();
     await screenshot(page, "desktop-chart");
+
+    // Pointing at an earlier bar shows its numbers; leaving the chart shows the last bar's again.
+    const legendShowsLast = () =>
+      page.evaluate(() => {
+        const el = document.querySelector(".chart-legend");
+        const last = new Date(Number(el.getAttribute("data-time"))).toISOString().slice(0, 16).replace("T", " ");
+        return el.textContent.startsWith(last);
+      });
+    await page.locator(".chart-holder").hover({ position: { x: 200, y: 150 } });
+    await page.waitForFunction(() => {
+      const el = document.querySelector(".chart-legend");
+      return !el.textContent.startsWith(new Date(Number(el.getAttribute("data-time"))).toISOString().slice(0, 16).replace("T", " "));
+    });
+    assert.equal(await legendShowsLast(), false);
+    await page.mouse.move(5, 5);
+    await page.waitForFunction(() => {
+      const el = document.querySelector(".chart-legend");
+      return el.textContent.startsWith(new Date(Number(el.getAttribute("data-time"))).toISOString().slice(0, 16).replace("T", " "));
+    });
     await page.getByRole("button", { name: "Switch to the light theme" }).click();
     await screenshot(page, "desktop-chart-light");
     await page.getByRole("button", { name: "Switch to the dark theme" }).click();
 
     // Another timeframe loads its own candles.
     await page.getByRole("link", { name: "1h", exact: true }).click();
-    await page.waitForFunction(() => location.hash.includes("tf=1h"));
-    await page.locator('.chart-holder[data-live="subscribed"]').waitFor();
+    await page.locator('.chart-holder[aria-label="BTCUSD 1h candlestick chart"][data-live="subscribed"]').waitFor();
     const hourly = Number(await legend.getAttribute("data-time"));
     assert.equal(hourly % 3_600_000, 0, "the last 1h bar starts on the hour");
     assert.equal(await page.getByRole("link", { name: "1h", exact: true }).getAttribute("aria-current"), "true");

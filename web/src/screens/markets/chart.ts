@@ -51,11 +51,16 @@ export const chartScreen: Screen = (ctx) => {
   let candles: Candle[] = [];
   ctx.signal.addEventListener("abort", () => chart?.destroy());
 
+  // The legend shows the bar under the pointer, else the last bar; its data attributes
+  // always describe the last bar.
+  let hovered: Candle | null = null;
+  const describe = (c: Candle) =>
+    `${new Date(c.time_ms).toISOString().slice(0, 16).replace("T", " ")} UTC  O ${formatPrice(c.open, tickSize)}  H ${formatPrice(c.high, tickSize)}  L ${formatPrice(c.low, tickSize)}  C ${formatPrice(c.close, tickSize)}  V ${Math.round(c.volume).toLocaleString("en-US")}`;
   const showLegend = (c: Candle | undefined) => {
     if (!c) return (legend.textContent = "No candles yet");
     legend.dataset.time = String(c.time_ms);
     legend.dataset.close = String(c.close);
-    legend.textContent = `${new Date(c.time_ms).toISOString().slice(0, 16).replace("T", " ")} UTC  O ${formatPrice(c.open, tickSize)}  H ${formatPrice(c.high, tickSize)}  L ${formatPrice(c.low, tickSize)}  C ${formatPrice(c.close, tickSize)}  V ${Math.round(c.volume).toLocaleString("en-US")}`;
+    legend.textContent = hovered ? describe(hovered) : describe(c);
   };
 
   const paneIndexOf = (choice: IndicatorChoice) => {
@@ -171,6 +176,10 @@ export const chartScreen: Screen = (ctx) => {
       candles = page.items;
       status.replaceChildren();
       chart = new PriceChart(holder);
+      chart.onHover((bar) => {
+        hovered = bar;
+        showLegend(candles[candles.length - 1]);
+      });
       chart.setCandles(candles);
       showLegend(candles[candles.length - 1]);
       reloadIndicators();

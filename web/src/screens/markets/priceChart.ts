@@ -49,6 +49,16 @@ export class PriceChart {
     this.chart.applyOptions({ layout: { textColor: fg }, grid: { vertLines: { color: grid }, horzLines: { color: grid } }, rightPriceScale: { borderColor: grid } });
   }
 
+  /** Calls `listener` with the bar under the crosshair, or null when it leaves the bars. */
+  onHover(listener: (bar: Candle | null) => void): void {
+    this.chart.subscribeCrosshairMove((param) => {
+      const bar = param.seriesData.get(this.candles) as { open: number; high: number; low: number; close: number } | undefined;
+      const vol = param.seriesData.get(this.volume) as { value: number } | undefined;
+      if (!bar || typeof param.time !== "number") return listener(null);
+      listener({ time_ms: param.time * 1000, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: vol?.value ?? 0 });
+    });
+  }
+
   setCandles(candles: readonly Candle[]): void {
     this.candles.setData(candles.map((c) => ({ ...toBar(c), time: t(toBar(c).time) })));
     this.volume.setData(candles.map((c) => this.volumePoint(c)));
