@@ -132,6 +132,19 @@ describe("markets and chart", () => {
     await context.close();
   });
 
+  test("a chart that cannot load while offline says so and loads with Try again", async () => {
+    const { page, context } = await signedIn();
+    await context.setOffline(true);
+    await page.goto("/#/chart?symbol=ETHUSD&tf=15m").catch(() => undefined); // same document: only the hash changes
+    await page.getByRole("heading", { level: 1, name: "ETHUSD" }).waitFor();
+    await page.locator(".chart-status [role=alert]").waitFor();
+    await context.setOffline(false);
+    await page.getByRole("button", { name: "Try again" }).click();
+    await page.locator('.chart-holder[aria-label="ETHUSD 15m candlestick chart"][data-live="subscribed"]').waitFor();
+    assert.equal(await page.locator(".chart-status [role=alert]").count(), 0);
+    await context.close();
+  });
+
   test("phone width: markets and chart fit without sideways scrolling", async () => {
     const { page, context } = await signedIn({ viewport: PHONE });
     for (const [hash, heading, shot] of [

@@ -6,7 +6,7 @@ import type { Subscription } from "centrifuge";
 import type { AppContext } from "../../app/context";
 import { ApiError, errorMessage } from "../../api/problem";
 import { h, uid } from "../../ui/dom";
-import { errorBox, loading } from "../../ui/status";
+import { errorBox, errorWithRetry, loading } from "../../ui/status";
 import { newClientMsgId, newestSeq, oldestSeq, removeMessage, upsertMessages } from "../../chat/messageList";
 import type { ChatMessage, Room, ShownMessage } from "../../chat/types";
 import { authorName, messageView, type Viewer } from "./messageView";
@@ -328,7 +328,8 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
     })
     .catch((err: unknown) => {
       if (ctx.signal.aborted) return;
-      status.replaceChildren(errorBox(err instanceof ApiError && err.status === 404 ? "No such room, or it is private and you are not in it." : errorMessage(err)));
+      if (err instanceof ApiError && err.status === 404) status.replaceChildren(errorBox("No such room, or it is private and you are not in it."));
+      else status.replaceChildren(errorWithRetry(errorMessage(err), () => ctx.navigate(`/chat?room=${encodeURIComponent(roomId)}`)));
     });
 
   ctx.signal.addEventListener("abort", () => {

@@ -2,9 +2,9 @@
 // the forming candle from `candles:<SYMBOL>:<tf>`; indicator overlays and panes from
 // the indicator route; support/resistance and patterns from `/analysis`.
 import type { Screen } from "../../app/context";
-import { errorMessage } from "../../api/problem";
+import { ApiError, errorMessage } from "../../api/problem";
 import { h } from "../../ui/dom";
-import { errorBox, loading } from "../../ui/status";
+import { errorBox, errorWithRetry, loading } from "../../ui/status";
 import { isCandleUpdate, mergeCandle } from "../../market/candleMerge";
 import { patternLabel } from "../../market/chartData";
 import { INDICATORS, indicatorPath, type IndicatorChoice } from "../../market/indicators";
@@ -188,7 +188,8 @@ export const chartScreen: Screen = (ctx) => {
     })
     .catch((err: unknown) => {
       if (ctx.signal.aborted) return;
-      status.replaceChildren(errorBox(errorMessage(err)));
+      const notFound = err instanceof ApiError && err.status === 404;
+      status.replaceChildren(notFound ? errorBox(errorMessage(err)) : errorWithRetry(errorMessage(err), () => ctx.navigate(`/chart?symbol=${encodeURIComponent(symbol)}&tf=${timeframe}`)));
       analysisBox.replaceChildren();
     });
 

@@ -2,7 +2,7 @@
 import type { Screen } from "../../app/context";
 import { errorMessage } from "../../api/problem";
 import { h } from "../../ui/dom";
-import { errorBox, loading } from "../../ui/status";
+import { errorWithRetry, loading } from "../../ui/status";
 import type { Instrument, Quote } from "../../market/types";
 import { applyTick, isTick, loadWatchlist, rowFromQuote, saveWatchlist, type WatchRow } from "../../market/watchlist";
 import { symbolSearch } from "./symbolSearch";
@@ -96,7 +96,7 @@ export const marketsScreen: Screen = (ctx) => {
       for (const s of symbols) addRow(s);
     })
     .catch((err: unknown) => {
-      if (!ctx.signal.aborted) listSlot.replaceChildren(errorBox(errorMessage(err)));
+      if (!ctx.signal.aborted) listSlot.replaceChildren(errorWithRetry(errorMessage(err), () => ctx.navigate("/markets")));
     });
 
   return h(
