@@ -105,7 +105,8 @@ export function roomList(ctx: AppContext, currentId: string | null): RoomList {
     document.removeEventListener("visibilitychange", onVisible);
   });
   return {
-    node: h("div", { class: "card room-sidebar" }, h("h2", {}, "Rooms"), list, messages.node, createForm, joinForm),
+    // Creating and joining fold away while a room is open (they push it down on phones).
+    node: h("div", { class: "card room-sidebar" }, h("h2", {}, "Rooms"), list, messages.node, h("details", { class: "room-forms", open: currentId === null }, h("summary", {}, "Create or join a room"), createForm, joinForm)),
     reload,
     markRead(roomId) {
       list.querySelector(`[data-room-id="${CSS.escape(roomId)}"] .unread`)?.remove();
