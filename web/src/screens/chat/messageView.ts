@@ -36,7 +36,8 @@ export function messageView(m: ShownMessage, viewer: Viewer, repliedTo: ShownMes
   );
   const node = h("li", { class: own ? "msg own" : "msg", "data-id": m.id || null, "data-client-msg-id": m.client_msg_id ?? null, "data-state": state }, meta);
   if (m.reply_to) {
-    node.append(h("p", { class: "msg-reply-to muted small" }, "↪ ", repliedTo ? `${authorName(repliedTo.author, viewer)}: ${repliedTo.deleted ? "(deleted)" : repliedTo.text.slice(0, 80)}` : "an earlier message"));
+    const quoted = !repliedTo ? "an earlier message" : repliedTo.deleted ? `${authorName(repliedTo.author, viewer)}: (deleted)` : null;
+    node.append(h("p", { class: "msg-reply-to muted small" }, "↪ ", quoted ?? `${authorName(repliedTo!.author, viewer)}: `, quoted ? null : messageText(repliedTo!.text.slice(0, 120), viewer.username)));
   }
   if (m.deleted) {
     node.append(h("p", { class: "msg-text muted" }, "This message was deleted."));
