@@ -125,6 +125,11 @@ describe("markets and chart", () => {
     await page.waitForFunction((n) => document.querySelectorAll(".chart-holder canvas").length > n, canvases);
     await page.getByRole("checkbox", { name: "MACD 12, 26, 9" }).uncheck();
 
+    // Another symbol from the chart's own box, keeping the timeframe.
+    await page.getByRole("textbox", { name: "Symbol" }).fill("ethusd");
+    await page.getByRole("button", { name: "Open", exact: true }).click();
+    await page.locator('.chart-holder[aria-label="ETHUSD 1h candlestick chart"][data-live="subscribed"]').waitFor();
+
     // An unknown symbol shows the server's answer.
     await page.goto("/#/chart?symbol=NOPE");
     await page.locator(".chart-status [role=alert]").waitFor();

@@ -3,7 +3,7 @@
 // the indicator route; support/resistance and patterns from `/analysis`.
 import type { Screen } from "../../app/context";
 import { ApiError, errorMessage } from "../../api/problem";
-import { h } from "../../ui/dom";
+import { h, uid } from "../../ui/dom";
 import { errorBox, errorWithRetry, loading } from "../../ui/status";
 import { isCandleUpdate, mergeCandle } from "../../market/candleMerge";
 import { patternLabel } from "../../market/chartData";
@@ -46,6 +46,16 @@ export const chartScreen: Screen = (ctx) => {
     if (tf === timeframe) a.setAttribute("aria-current", "true");
     tfNav.append(a);
   }
+
+  // Another symbol, same timeframe.
+  const symbolInputId = uid("chart-symbol");
+  const symbolInput = h("input", { id: symbolInputId, class: "symbol-input", autocomplete: "off", spellcheck: "false", placeholder: "ETHUSD", maxlength: 16 });
+  const symbolForm = h("form", { class: "symbol-form", "aria-label": "Open another symbol" }, h("label", { for: symbolInputId, class: "visually-hidden" }, "Symbol"), symbolInput, h("button", { type: "submit", class: "small" }, "Open"));
+  symbolForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const next = symbolInput.value.trim().toUpperCase();
+    if (next) ctx.navigate(`/chart?symbol=${encodeURIComponent(next)}&tf=${timeframe}`);
+  });
 
   let chart: PriceChart | null = null;
   let candles: Candle[] = [];
@@ -197,7 +207,7 @@ export const chartScreen: Screen = (ctx) => {
     "section",
     { class: "page chart-page" },
     h("div", { class: "page-head" }, title, name, h("span", { class: "pill sim-pill", title: "Prices come from the built-in market simulator, not a real exchange" }, "Simulated prices"), h("a", { href: "#/markets", class: "back-link" }, "← Markets")),
-    h("div", { class: "chart-tools" }, tfNav, toggles),
+    h("div", { class: "chart-tools" }, symbolForm, tfNav, toggles),
     legend,
     status,
     holder,
