@@ -42,6 +42,7 @@ describe("markets and chart", () => {
     }, first);
     assert.match(await page.locator('tr[data-symbol="BTCUSD"] [data-field="change"]').textContent(), /%\)$/);
     assert.match(await page.locator('tr[data-symbol="BTCUSD"]').getAttribute("data-direction"), /^(up|down|flat)$/);
+    assert.match(await page.locator('tr[data-symbol="BTCUSD"] [data-field="bid-ask"]').textContent(), /^[\d,.]+ \/ [\d,.]+$/);
 
     await page.getByLabel("Find a symbol").fill("solana");
     await page.getByRole("button", { name: "Add SOLUSD to the watchlist" }).click();

@@ -16,6 +16,8 @@ export interface WatchRow {
   /** Against the previous price: which way the last tick moved (for a flash). */
   tick: Direction;
   timeMs: number | null;
+  bid: number | null;
+  ask: number | null;
   simulated: boolean;
 }
 
@@ -24,7 +26,7 @@ function direction(delta: number | null): Direction {
   return delta > 0 ? "up" : "down";
 }
 
-function withPrice(row: WatchRow, price: number, timeMs: number, simulated: boolean): WatchRow {
+function withPrice(row: WatchRow, price: number, timeMs: number, simulated: boolean, bid: number | null, ask: number | null): WatchRow {
   const prev = row.previousClose;
   const change = prev === null ? null : price - prev;
   const changePct = prev === null || prev === 0 || change === null ? null : (change / prev) * 100;
@@ -36,20 +38,22 @@ function withPrice(row: WatchRow, price: number, timeMs: number, simulated: bool
     direction: direction(change),
     tick: direction(row.last === null ? null : price - row.last),
     timeMs,
+    bid: Number.isFinite(bid) ? bid : row.bid,
+    ask: Number.isFinite(ask) ? ask : row.ask,
     simulated: row.simulated || simulated,
   };
 }
 
 export function rowFromQuote(symbol: string, name: string, quote: Quote | undefined | null): WatchRow {
-  const row: WatchRow = { symbol, name, last: null, previousClose: quote?.previous_close ?? null, change: null, changePct: null, direction: "flat", tick: "flat", timeMs: null, simulated: quote?.simulated ?? true };
-  return quote ? { ...withPrice(row, quote.last, quote.time_ms, quote.simulated), tick: "flat" } : row;
+  const row: WatchRow = { symbol, name, last: null, previousClose: quote?.previous_close ?? null, change: null, changePct: null, direction: "flat", tick: "flat", timeMs: null, bid: null, ask: null, simulated: quote?.simulated ?? true };
+  return quote ? { ...withPrice(row, quote.last, quote.time_ms, quote.simulated, quote.bid, quote.ask), tick: "flat" } : row;
 }
 
 /** Applies a `market:<SYMBOL>` tick; ticks for another symbol or older than the row's are ignored. */
 export function applyTick(row: WatchRow, tick: Tick): WatchRow {
   if (tick.symbol !== row.symbol || !Number.isFinite(tick.price)) return row;
   if (row.timeMs !== null && tick.time_ms < row.timeMs) return row;
-  return withPrice(row, tick.price, tick.time_ms, tick.simulated);
+  return withPrice(row, tick.price, tick.time_ms, tick.simulated, tick.bid, tick.ask);
 }
 
 export function isTick(data: unknown): data is Tick {

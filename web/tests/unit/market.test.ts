@@ -63,13 +63,14 @@ describe("watchlist rows", () => {
     expect(row.change).toBe(10);
     expect(row.changePct).toBeCloseTo(10);
     expect(row.direction).toBe("up");
+    expect(row).toMatchObject({ bid: 109.9, ask: 110.1 });
     expect(row.simulated).toBe(true);
   });
 
   it("moves with ticks: direction against the close, tick against the last price", () => {
     let row = rowFromQuote("AAPL", "Apple", quote);
     row = applyTick(row, tick(95, 2000));
-    expect(row).toMatchObject({ last: 95, change: -5, direction: "down", tick: "down" });
+    expect(row).toMatchObject({ last: 95, change: -5, direction: "down", tick: "down", bid: 95, ask: 95 });
     expect(row.changePct).toBeCloseTo(-5);
     row = applyTick(row, tick(96, 3000));
     expect(row).toMatchObject({ last: 96, direction: "down", tick: "up" });

@@ -21,7 +21,7 @@ export const marketsScreen: Screen = (ctx) => {
     h(
       "table",
       { class: "data-table watchlist", "aria-label": "Watchlist" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Symbol"), h("th", { scope: "col", class: "num" }, "Last"), h("th", { scope: "col", class: "num" }, "Change"), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Symbol"), h("th", { scope: "col", class: "num" }, "Last"), h("th", { scope: "col", class: "num" }, "Change"), h("th", { scope: "col", class: "num spread" }, "Bid / Ask"), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
       body,
     ),
   );

@@ -12,6 +12,7 @@ export interface WatchRowView {
 export function watchRowView(symbol: string, name: string, tickSize: number, onRemove: () => void): WatchRowView {
   const last = h("td", { class: "num price", "data-field": "last" }, "—");
   const change = h("td", { class: "num change", "data-field": "change" }, "—");
+  const spread = h("td", { class: "num spread muted small", "data-field": "bid-ask" }, "—");
   const remove = h("button", { type: "button", class: "ghost small", "aria-label": `Remove ${symbol} from the watchlist` }, "✕");
   remove.addEventListener("click", onRemove);
   const node = h(
@@ -20,6 +21,7 @@ export function watchRowView(symbol: string, name: string, tickSize: number, onR
     h("th", { scope: "row" }, h("a", { href: `#/chart?symbol=${encodeURIComponent(symbol)}` }, symbol), h("span", { class: "muted small row-name" }, name)),
     last,
     change,
+    spread,
     h("td", { class: "row-actions" }, remove),
   );
   return {
@@ -27,6 +29,7 @@ export function watchRowView(symbol: string, name: string, tickSize: number, onR
     update(row) {
       last.textContent = formatPrice(row.last, tickSize);
       change.textContent = formatChange(row, tickSize);
+      spread.textContent = row.bid === null || row.ask === null ? "—" : `${formatPrice(row.bid, tickSize)} / ${formatPrice(row.ask, tickSize)}`;
       node.dataset.direction = row.direction;
       last.dataset.tick = row.tick;
       if (row.timeMs !== null) node.title = `Simulated price at ${new Date(row.timeMs).toISOString()}`;
