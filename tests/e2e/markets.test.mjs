@@ -99,13 +99,20 @@ describe("markets and chart", () => {
       const el = document.querySelector(".chart-legend");
       return el.textContent.startsWith(new Date(Number(el.getAttribute("data-time"))).toISOString().slice(0, 16).replace("T", " "));
     });
+
+    // The same from the keyboard: focus the chart, step back a bar, Escape returns to the last.
+    await page.locator(".chart-holder").focus();
+    await page.keyboard.press("ArrowLeft");
+    assert.equal(await legendShowsLast(), false, "one bar back");
+    await page.keyboard.press("Escape");
+    assert.equal(await legendShowsLast(), true);
     await page.getByRole("button", { name: "Switch to the light theme" }).click();
     await screenshot(page, "desktop-chart-light");
     await page.getByRole("button", { name: "Switch to the dark theme" }).click();
 
     // Another timeframe loads its own candles.
     await page.getByRole("link", { name: "1h", exact: true }).click();
-    await page.locator('.chart-holder[aria-label="BTCUSD 1h candlestick chart"][data-live="subscribed"]').waitFor();
+    await page.locator('.chart-holder[data-chart="BTCUSD 1h"][data-live="subscribed"]').waitFor();
     const hourly = Number(await legend.getAttribute("data-time"));
     assert.equal(hourly % 3_600_000, 0, "the last 1h bar starts on the hour");
     assert.equal(await page.getByRole("link", { name: "1h", exact: true }).getAttribute("aria-current"), "true");
@@ -129,7 +136,7 @@ describe("markets and chart", () => {
     // Another symbol from the chart's own box, keeping the timeframe.
     await page.getByRole("textbox", { name: "Symbol" }).fill("ethusd");
     await page.getByRole("button", { name: "Open", exact: true }).click();
-    await page.locator('.chart-holder[aria-label="ETHUSD 1h candlestick chart"][data-live="subscribed"]').waitFor();
+    await page.locator('.chart-holder[data-chart="ETHUSD 1h"][data-live="subscribed"]').waitFor();
 
     // An unknown symbol shows the server's answer.
     await page.goto("/#/chart?symbol=NOPE");
@@ -146,7 +153,7 @@ describe("markets and chart", () => {
     await page.locator(".chart-status [role=alert]").waitFor();
     await context.setOffline(false);
     await page.getByRole("button", { name: "Try again" }).click();
-    await page.locator('.chart-holder[aria-label="ETHUSD 15m candlestick chart"][data-live="subscribed"]').waitFor();
+    await page.locator('.chart-holder[data-chart="ETHUSD 15m"][data-live="subscribed"]').waitFor();
     assert.equal(await page.locator(".chart-status [role=alert]").count(), 0);
     await context.close();
   });

@@ -36,7 +36,7 @@ export const chartScreen: Screen = (ctx) => {
   const name = h("span", { class: "muted" });
   const legend = h("p", { class: "chart-legend", "aria-live": "off" }, "—");
   const status = h("div", { class: "chart-status" }, loading(`Loading ${symbol} ${timeframe} candles…`));
-  const holder = h("div", { class: "chart-holder", "aria-label": `${symbol} ${timeframe} candlestick chart`, role: "group" });
+  const holder = h("div", { class: "chart-holder", "aria-label": `${symbol} ${timeframe} candlestick chart; left and right arrows step through the bars`, "data-chart": `${symbol} ${timeframe}`, role: "group", tabindex: "0" });
   const analysisBox = h("div", { class: "analysis" }, loading("Analysing the chart…"));
   let tickSize = 0.01;
 
@@ -191,6 +191,27 @@ export const chartScreen: Screen = (ctx) => {
         showLegend(candles[candles.length - 1]);
       });
       chart.setCandles(candles);
+      // Keyboard: arrows step the legend (and crosshair) through the bars, Home/End jump, Escape leaves.
+      let cursor = -1;
+      holder.addEventListener("keydown", (e) => {
+        if (!chart || candles.length === 0) return;
+        const last = candles.length - 1;
+        const at = cursor < 0 ? last : Math.min(cursor, last);
+        const moves: Record<string, number> = { ArrowLeft: Math.max(0, at - 1), ArrowRight: Math.min(last, at + 1), Home: 0, End: last };
+        if (e.key === "Escape") cursor = -1;
+        else if (e.key in moves) cursor = moves[e.key];
+        else return;
+        e.preventDefault();
+        hovered = cursor < 0 ? null : candles[cursor];
+        chart.pointAt(hovered);
+        showLegend(candles[last]);
+      });
+      holder.addEventListener("blur", () => {
+        cursor = -1;
+        hovered = null;
+        chart?.pointAt(null);
+        showLegend(candles[candles.length - 1]);
+      });
       showLegend(candles[candles.length - 1]);
       reloadIndicators();
       void loadAnalysis();

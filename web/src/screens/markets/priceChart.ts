@@ -59,6 +59,12 @@ export class PriceChart {
     });
   }
 
+  /** Shows the crosshair on a bar (keyboard stepping), or hides it with null. */
+  pointAt(c: Candle | null): void {
+    if (!c) return this.chart.clearCrosshairPosition();
+    this.chart.setCrosshairPosition(c.close, t(Math.floor(c.time_ms / 1000)), this.candles);
+  }
+
   setCandles(candles: readonly Candle[]): void {
     this.candles.setData(candles.map((c) => ({ ...toBar(c), time: t(toBar(c).time) })));
     this.volume.setData(candles.map((c) => this.volumePoint(c)));
