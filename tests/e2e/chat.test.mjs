@@ -97,6 +97,11 @@ describe("chat", () => {
     await received.getByText("closely").waitFor();
     await received.getByText("(edited)").waitFor();
 
+    // Ann owns the room and pins it; Bob sees the pin live and, a plain member, has no Pin button.
+    await a.page.locator(".msg.own").filter({ hasText: "closely" }).getByRole("button", { name: "Pin", exact: true }).click();
+    await received.getByText("📌 Pinned").waitFor();
+    assert.equal(await received.getByRole("button", { name: "Pin", exact: true }).count(), 0);
+
     // The cashtag opens the chart.
     await received.getByRole("link", { name: "$BTCUSD" }).click();
     await b.page.getByRole("heading", { level: 1, name: "BTCUSD" }).waitFor();

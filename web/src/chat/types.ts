@@ -31,6 +31,7 @@ export interface ChatMessage {
   created_at_ms: number;
   edited_at_ms?: number | null;
   deleted?: boolean;
+  pinned?: boolean;
   reactions?: Record<string, number>;
 }
 

@@ -114,6 +114,7 @@ describe("room channel events", () => {
       deleted: (id: string) => seen.push(`deleted ${id}`),
       reactions: (id: string, r: Record<string, number>) => seen.push(`reactions ${id} ${JSON.stringify(r)}`),
       typing: (u: string) => seen.push(`typing ${u}`),
+      pinned: (id: string, p: boolean) => seen.push(`pinned ${id} ${p}`),
     };
     return { seen, on };
   };
@@ -126,10 +127,12 @@ describe("room channel events", () => {
     roomEvents({ type: "message.deleted", id: "m1", seq: 1, by: "u" }, on);
     roomEvents({ type: "message.reactions", message_id: "m1", reactions: { "👍": 2 } }, on);
     roomEvents({ type: "typing", user_id: "u2" }, on);
+    roomEvents({ type: "message.pinned", id: "m1", pinned: true }, on);
+    roomEvents({ type: "message.pinned", id: "m1" }, on); // no state
     roomEvents({ type: "message", id: "m2" }, on); // no seq or text
     roomEvents({ type: "read", user_id: "u2", seq: 1 }, on);
     roomEvents("not an object", on);
     roomEvents(null, on);
-    expect(seen).toEqual(["message m1", "edited m1", "deleted m1", 'reactions m1 {"👍":2}', "typing u2"]);
+    expect(seen).toEqual(["message m1", "edited m1", "deleted m1", 'reactions m1 {"👍":2}', "typing u2", "pinned m1 true"]);
   });
 });

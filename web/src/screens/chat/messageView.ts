@@ -11,6 +11,8 @@ export interface MessageActions {
   reply(message: ShownMessage): void;
   edit(message: ShownMessage): void;
   remove(message: ShownMessage): void;
+  /** Present when the viewer may pin (room owner or moderator). */
+  pin?(message: ShownMessage): void;
 }
 
 export interface Viewer {
@@ -32,6 +34,7 @@ export function messageView(m: ShownMessage, viewer: Viewer, repliedTo: ShownMes
     h("strong", {}, authorName(m.author, viewer)),
     h("time", { datetime: new Date(m.created_at_ms).toISOString(), class: "muted small" }, formatTime(m.created_at_ms, viewer.timeZone)),
     m.edited_at_ms ? h("span", { class: "muted small" }, "(edited)") : null,
+    m.pinned ? h("span", { class: "pill pinned" }, "📌 Pinned") : null,
     own ? h("span", { class: `msg-state small ${state}`, "data-state": state }, m.failed ? `Not sent: ${m.failed}` : m.pending ? "Sending…" : "Sent") : null,
   );
   const node = h("li", { class: own ? "msg own" : "msg", "data-id": m.id || null, "data-client-msg-id": m.client_msg_id ?? null, "data-state": state }, meta);
@@ -58,6 +61,11 @@ export function messageView(m: ShownMessage, viewer: Viewer, repliedTo: ShownMes
   const reply = h("button", { type: "button", class: "ghost small" }, "Reply");
   reply.addEventListener("click", () => actions.reply(m));
   reactions.append(reply);
+  if (actions.pin) {
+    const pin = h("button", { type: "button", class: "ghost small" }, m.pinned ? "Unpin" : "Pin");
+    pin.addEventListener("click", () => actions.pin?.(m));
+    reactions.append(pin);
+  }
   if (own) {
     const edit = h("button", { type: "button", class: "ghost small" }, "Edit");
     edit.addEventListener("click", () => actions.edit(m));

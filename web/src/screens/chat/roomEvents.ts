@@ -8,6 +8,7 @@ export interface RoomEventHandlers {
   deleted(id: string): void;
   reactions(id: string, reactions: Record<string, number>): void;
   typing(userId: string): void;
+  pinned(id: string, pinned: boolean): void;
 }
 
 export function roomEvents(data: unknown, on: RoomEventHandlers): void {
@@ -26,6 +27,9 @@ export function roomEvents(data: unknown, on: RoomEventHandlers): void {
       break;
     case "message.reactions":
       if (typeof d.message_id === "string" && d.reactions && typeof d.reactions === "object") on.reactions(d.message_id, d.reactions as Record<string, number>);
+      break;
+    case "message.pinned":
+      if (typeof d.id === "string" && typeof d.pinned === "boolean") on.pinned(d.id, d.pinned);
       break;
     case "typing":
       if (typeof d.user_id === "string") on.typing(d.user_id);

@@ -127,6 +127,7 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
       send.textContent = "Save";
       showContext("Editing your message", "Cancel editing");
     },
+    pin: undefined as ((m: ShownMessage) => void) | undefined,
     remove(m: ShownMessage) {
       if (!window.confirm("Delete this message for everyone?")) return;
       ctx.api
@@ -262,6 +263,10 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
             messages = messages.map((x) => (x.id === id ? { ...x, reactions } : x));
             render();
           },
+          pinned(id, pinned) {
+            messages = messages.map((x) => (x.id === id ? { ...x, pinned } : x));
+            render();
+          },
           typing(userId) {
             if (userId === viewer.id) return;
             clearTimeout(typers.get(userId));
@@ -309,8 +314,19 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
     return b;
   };
 
+  const pin = (m: ShownMessage) => {
+    ctx.api
+      .request(`${path}/pins/${encodeURIComponent(m.id)}`, { method: m.pinned ? "DELETE" : "PUT", body: {} })
+      .then(() => {
+        messages = messages.map((x) => (x.id === m.id ? { ...x, pinned: !m.pinned } : x));
+        render();
+      })
+      .catch((err: unknown) => composerError.replaceChildren(errorBox(errorMessage(err))));
+  };
+
   const start = (room: Room) => {
     lastRead = room.last_read_seq ?? 0;
+    actions.pin = room.role === "owner" || room.role === "moderator" ? pin : undefined;
     status.replaceChildren(loading("Loading messages…"));
     void loadOlder().then(() => {
       render("bottom");
