@@ -11,10 +11,9 @@ import { newClientMsgId, newestSeq, oldestSeq, removeMessage, upsertMessages } f
 import type { ChatMessage, Room, ShownMessage } from "../../chat/types";
 import { authorName, messageView, type Viewer } from "./messageView";
 import { roomEvents } from "./roomEvents";
+import { sendTyping, typingIndicator } from "./typingIndicator";
 
 const PAGE = 50;
-const TYPING_SHOWN_MS = 4000;
-const TYPING_SEND_EVERY_MS = 3000;
 
 export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => void): HTMLElement {
   const me = ctx.session.me;
@@ -37,7 +36,7 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
   const older = h("button", { type: "button", class: "ghost small", hidden: true }, "Load older messages");
   const list = h("ol", { class: "messages", "aria-label": "Messages" });
   const scroller = h("div", { class: "message-scroll", tabindex: "0", "aria-label": "Message history" }, older, list);
-  const typing = h("p", { class: "typing muted small", "aria-live": "polite" });
+  const typing = typingIndicator((userId) => authorName(userId, viewer), ctx.signal);
   const replyBar = h("div", { class: "reply-bar", hidden: true });
   const inputId = uid("composer");
   const input = h("textarea", { id: inputId, rows: 2, maxlength: 4000, placeholder: "Message — @name mentions, $AAPL links a chart, **bold**, *italic*, `code`", disabled: true });
@@ -179,19 +178,7 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
       });
   };
 
-  // Typing: others' events shown for a few seconds; ours sent at most every 3 s.
-  const typers = new Map<string, ReturnType<typeof setTimeout>>();
-  const showTyping = () => {
-    const n = typers.size;
-    typing.textContent = n === 0 ? "" : n === 1 ? `${authorName([...typers.keys()][0], viewer)} is typing…` : `${n} people are typing…`;
-  };
-  let lastTypingSent = 0;
-  input.addEventListener("input", () => {
-    const now = Date.now();
-    if (now - lastTypingSent < TYPING_SEND_EVERY_MS || !input.value.trim()) return;
-    lastTypingSent = now;
-    ctx.link.rpc("typing", { room: roomId }).catch(() => undefined); // droppable by design
-  });
+  sendTyping(input, ctx.link, roomId);
 
   const refreshPresence = () => {
     sub
@@ -243,12 +230,7 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
         roomEvents(data, {
           message(m) {
             messages = upsertMessages(messages, [m]);
-            const t = typers.get(m.author);
-            if (t) {
-              clearTimeout(t);
-              typers.delete(m.author);
-              showTyping();
-            }
+            typing.done(m.author);
             render(m.author === viewer.id ? "bottom" : "auto");
           },
           edited(m) {
@@ -268,16 +250,7 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
             render();
           },
           typing(userId) {
-            if (userId === viewer.id) return;
-            clearTimeout(typers.get(userId));
-            typers.set(
-              userId,
-              setTimeout(() => {
-                typers.delete(userId);
-                showTyping();
-              }, TYPING_SHOWN_MS),
-            );
-            showTyping();
+            if (userId !== viewer.id) typing.typing(userId);
           },
         }),
       (state, error) => {
@@ -350,8 +323,7 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
 
   ctx.signal.addEventListener("abort", () => {
     clearTimeout(readTimer);
-    for (const t of typers.values()) clearTimeout(t);
   });
 
-  return h("div", { class: "card room-view" }, h("div", { class: "room-head" }, title, presence), topic, roomIdNote, status, scroller, typing, form);
+  return h("div", { class: "card room-view" }, h("div", { class: "room-head" }, title, presence), topic, roomIdNote, status, scroller, typing.node, form);
 }
