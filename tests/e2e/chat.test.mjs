@@ -130,12 +130,14 @@ describe("chat", () => {
     await link.click();
     await b.page.locator(".msg-text", { hasText: /^note 60$/ }).waitFor();
     assert.equal(await b.page.locator(".msg").count(), 50, "the first page");
+    assert.equal(await b.page.locator(".unread-divider").count(), 0, "where the unread ones start is not loaded yet");
     // Scrolling to the top fetches the older page (the button does the same for keyboards).
     await b.page.locator(".message-scroll").evaluate((el) => {
       el.scrollTop = 0;
     });
     await b.page.locator(".msg-text", { hasText: /^note 1$/ }).waitFor();
     assert.equal(await b.page.locator(".msg").count(), 61);
+    assert.equal(await b.page.locator(".unread-divider + .msg .msg-text").textContent(), "note 1", "New messages above the first unread");
     const order = await b.page.locator(".msg .msg-text").allTextContents();
     assert.deepEqual(order, [...Array.from({ length: 60 }, (_, i) => `note ${i + 1}`), `@${bob.username} look`], "oldest first, no duplicates");
     // Having seen the newest message, the read receipt clears the unread count on the server.

@@ -23,6 +23,8 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
   let cursor: number | null = null;
   let hasOlder = true;
   let lastRead = 0;
+  /** The read position when the room was opened, if there was anything unread. */
+  let unreadAfter: number | null = null;
   const myReactions = new Map<string, Set<string>>();
   let replyTo: ShownMessage | null = null;
   let editing: ShownMessage | null = null;
@@ -51,6 +53,9 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
     const fromBottom = scroller.scrollHeight - scroller.scrollTop;
     const byId = new Map(messages.filter((m) => m.id).map((m) => [m.id, m]));
     list.replaceChildren(...messages.map((m) => messageView(m, viewer, m.reply_to ? byId.get(m.reply_to) : undefined, myReactions.get(m.id) ?? new Set(), actions)));
+    // "New messages" above the first one unread when the room was opened (once its place is known).
+    const first = unreadAfter === null ? -1 : messages.findIndex((m) => !m.pending && m.seq > (unreadAfter ?? 0) && m.author !== viewer.id);
+    if (first > 0 || (first === 0 && !hasOlder)) list.children[first].before(h("li", { class: "unread-divider", role: "separator" }, "New messages"));
     if (messages.length === 0) list.append(h("li", { class: "muted empty" }, "No messages yet. Say hello."));
     older.hidden = !hasOlder;
     if (stick) scroller.scrollTop = scroller.scrollHeight;
@@ -299,6 +304,7 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
 
   const start = (room: Room) => {
     lastRead = room.last_read_seq ?? 0;
+    unreadAfter = (room.unread ?? 0) > 0 ? lastRead : null;
     actions.pin = room.role === "owner" || room.role === "moderator" ? pin : undefined;
     status.replaceChildren(loading("Loading messages…"));
     void loadOlder().then(() => {
