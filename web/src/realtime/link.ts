@@ -65,9 +65,15 @@ export class RealtimeLink {
 
   /**
    * Subscribes to `channel` until `signal` aborts: `onData` gets each publication's
-   * data. Returns null when the link is not running (signed out).
+   * data; `onState` its state, and whether a resubscription missed publications.
+   * Returns null when the link is not running (signed out).
    */
-  subscribe(channel: string, signal: AbortSignal, onData: (data: unknown) => void, onState?: (state: "subscribing" | "subscribed" | "unsubscribed", error?: string) => void): Subscription | null {
+  subscribe(
+    channel: string,
+    signal: AbortSignal,
+    onData: (data: unknown) => void,
+    onState?: (state: "subscribing" | "subscribed" | "unsubscribed", error?: string, missed?: boolean) => void,
+  ): Subscription | null {
     const client = this.client;
     if (!client || signal.aborted) return null;
     const existing = client.getSubscription(channel);
@@ -75,7 +81,8 @@ export class RealtimeLink {
     const sub = client.newSubscription(channel);
     sub.on("publication", (ctx) => onData(ctx.data));
     sub.on("subscribing", () => onState?.("subscribing"));
-    sub.on("subscribed", () => onState?.("subscribed"));
+    // `missed`: a resubscription that could not recover what was published meanwhile.
+    sub.on("subscribed", (ctx) => onState?.("subscribed", undefined, ctx.wasRecovering && !ctx.recovered));
     sub.on("unsubscribed", (ctx) => onState?.("unsubscribed", ctx.reason));
     sub.on("error", (ctx) => onState?.("subscribing", ctx.error.message));
     sub.subscribe();

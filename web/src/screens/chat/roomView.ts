@@ -99,6 +99,18 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
       });
   };
   older.addEventListener("click", () => void loadOlder());
+
+  // After a reconnect that could not recover every missed message: the newest page again.
+  const loadNewest = () =>
+    ctx.api
+      .get<{ items: ChatMessage[] }>(`${path}/messages?limit=${PAGE}`, ctx.signal)
+      .then((page) => {
+        messages = upsertMessages(messages, page.items);
+        render();
+      })
+      .catch((err: unknown) => {
+        if (!ctx.signal.aborted) status.replaceChildren(errorBox(errorMessage(err)));
+      });
   scroller.addEventListener("scroll", () => {
     if (scroller.scrollTop < 8 && hasOlder && !older.disabled && cursor !== null) void loadOlder();
     if (atBottom()) markRead();
@@ -258,8 +270,9 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
             if (userId !== viewer.id) typing.typing(userId);
           },
         }),
-      (state, error) => {
+      (state, error, missed) => {
         form.dataset.live = state;
+        if (missed) void loadNewest();
         input.disabled = send.disabled = state !== "subscribed";
         if (state === "subscribed") {
           status.replaceChildren();
