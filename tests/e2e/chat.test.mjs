@@ -148,6 +148,23 @@ describe("chat", () => {
     await b.context.close();
   });
 
+  test("messages sent while a reader is offline arrive when the link comes back", async () => {
+    const created = await fx.api("/api/v1/rooms", { method: "POST", token: ann.access_token, body: { name: "away", visibility: "public" } });
+    const room = created.json.id;
+    assert.equal((await fx.api(`/api/v1/rooms/${room}/join`, { method: "POST", token: bob.access_token, body: {} })).status, 200);
+    const b = await signedIn(bob);
+    await b.page.goto(`/#/chat?room=${room}`);
+    await b.page.locator('form.composer[data-live="subscribed"]').waitFor();
+    await b.context.setOffline(true);
+    await b.page.locator('form.composer[data-live="subscribing"]').waitFor();
+    const sent = await fx.api(`/api/v1/rooms/${room}/messages`, { method: "POST", token: ann.access_token, body: { text: "while you were away", client_msg_id: "away-1" } });
+    assert.equal(sent.status, 201);
+    await b.context.setOffline(false);
+    await b.page.locator(".msg-text", { hasText: /^while you were away$/ }).waitFor();
+    assert.equal(await b.page.locator(".msg-text", { hasText: /^while you were away$/ }).count(), 1, "once");
+    await b.context.close();
+  });
+
   test("phone width: chat fits without sideways scrolling", async () => {
     const { page, context } = await signedIn(ann, { viewport: PHONE });
     await page.goto("/#/chat");
