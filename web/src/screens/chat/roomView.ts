@@ -5,13 +5,14 @@
 import type { Subscription } from "centrifuge";
 import type { AppContext } from "../../app/context";
 import { ApiError, errorMessage } from "../../api/problem";
-import { h, uid } from "../../ui/dom";
+import { h } from "../../ui/dom";
 import { errorBox, errorWithRetry, loading } from "../../ui/status";
 import { newClientMsgId, newestSeq, oldestSeq, removeMessage, upsertMessages } from "../../chat/messageList";
 import type { ChatMessage, Room, ShownMessage } from "../../chat/types";
 import { authorName, messageView, type Viewer } from "./messageView";
 import { roomEvents } from "./roomEvents";
-import { sendTyping, typingIndicator } from "./typingIndicator";
+import { composer } from "./composer";
+import { typingIndicator } from "./typingIndicator";
 
 const PAGE = 50;
 
@@ -26,8 +27,6 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
   /** The read position when the room was opened, if there was anything unread. */
   let unreadAfter: number | null = null;
   const myReactions = new Map<string, Set<string>>();
-  let replyTo: ShownMessage | null = null;
-  let editing: ShownMessage | null = null;
   let sub: Subscription | null = null;
 
   const title = h("h2", {}, "Room");
@@ -39,12 +38,16 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
   const list = h("ol", { class: "messages", "aria-label": "Messages" });
   const scroller = h("div", { class: "message-scroll", tabindex: "0", "aria-label": "Message history" }, older, list);
   const typing = typingIndicator((userId) => authorName(userId, viewer), ctx.signal);
-  const replyBar = h("div", { class: "reply-bar", hidden: true });
-  const inputId = uid("composer");
-  const input = h("textarea", { id: inputId, rows: 2, maxlength: 4000, placeholder: "Message — @name mentions, $AAPL links a chart, **bold**, *italic*, `code`", disabled: true });
-  const send = h("button", { type: "submit", disabled: true }, "Send");
-  const composerError = h("div", { class: "message-slot" });
-  const form = h("form", { class: "composer", "aria-label": "Send a message" }, h("label", { for: inputId, class: "visually-hidden" }, "Message"), replyBar, h("div", { class: "composer-row" }, input, send), composerError);
+  const box = composer({
+    link: ctx.link,
+    roomId,
+    onSend: (text, replyTo) => sendMessage(text, replyTo),
+    onSaveEdit: (m, text) =>
+      ctx.api.request<ChatMessage>(`${path}/messages/${encodeURIComponent(m.id)}`, { method: "PATCH", body: { text } }).then((stored) => {
+        messages = upsertMessages(messages, [stored]);
+        render();
+      }),
+  });
 
   const atBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
 
@@ -129,19 +132,13 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
           messages = messages.map((x) => (x.id === m.id ? { ...x, reactions: r.reactions } : x));
           render();
         })
-        .catch((err: unknown) => composerError.replaceChildren(errorBox(errorMessage(err))));
+        .catch((err: unknown) => box.error(err));
     },
     reply(m: ShownMessage) {
-      editing = null;
-      replyTo = m;
-      showContext(`Replying to ${authorName(m.author, viewer)}: ${m.text.slice(0, 60)}`, "Cancel the reply");
+      box.reply(m, `Replying to ${authorName(m.author, viewer)}: ${m.text.slice(0, 60)}`);
     },
     edit(m: ShownMessage) {
-      replyTo = null;
-      editing = m;
-      input.value = m.text;
-      send.textContent = "Save";
-      showContext("Editing your message", "Cancel editing");
+      box.edit(m);
     },
     pin: undefined as ((m: ShownMessage) => void) | undefined,
     remove(m: ShownMessage) {
@@ -152,50 +149,9 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
           messages = removeMessage(messages, m.id);
           render();
         })
-        .catch((err: unknown) => composerError.replaceChildren(errorBox(errorMessage(err))));
+        .catch((err: unknown) => box.error(err));
     },
   };
-
-  // The bar above the composer: what the next send replies to, or that it edits.
-  const clearContext = () => {
-    if (editing) input.value = "";
-    replyTo = null;
-    editing = null;
-    send.textContent = "Send";
-    replyBar.hidden = true;
-  };
-  const showContext = (text: string, cancelLabel: string) => {
-    const cancel = h("button", { type: "button", class: "ghost small", "aria-label": cancelLabel }, "✕");
-    cancel.addEventListener("click", () => {
-      clearContext();
-      input.focus();
-    });
-    replyBar.replaceChildren(h("span", { class: "small" }, text), cancel);
-    replyBar.hidden = false;
-    input.focus();
-  };
-
-  const saveEdit = (m: ShownMessage, text: string) => {
-    send.disabled = true;
-    send.textContent = "Saving…";
-    ctx.api
-      .request<ChatMessage>(`${path}/messages/${encodeURIComponent(m.id)}`, { method: "PATCH", body: { text } })
-      .then((stored) => {
-        messages = upsertMessages(messages, [stored]);
-        input.value = "";
-        clearContext();
-        render();
-      })
-      .catch((err: unknown) => {
-        send.textContent = "Save";
-        composerError.replaceChildren(errorBox(errorMessage(err)));
-      })
-      .finally(() => {
-        send.disabled = false;
-      });
-  };
-
-  sendTyping(input, ctx.link, roomId);
 
   const refreshPresence = () => {
     sub
@@ -209,16 +165,11 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
       });
   };
 
-  const sendMessage = () => {
-    const text = input.value;
-    if (!text.trim() || !sub) return;
-    if (editing) return saveEdit(editing, text);
+  const sendMessage = (text: string, replyTo: ShownMessage | null) => {
+    if (!sub) return;
     const client_msg_id = newClientMsgId();
     const pending: ShownMessage = { id: "", room_id: roomId, seq: 0, author: viewer.id, text, client_msg_id, reply_to: replyTo?.id ?? null, created_at_ms: Date.now(), pending: true };
     messages = upsertMessages(messages, [pending]);
-    input.value = "";
-    clearContext();
-    composerError.replaceChildren();
     render("bottom");
     const data: Record<string, string> = { text, client_msg_id };
     if (pending.reply_to) data.reply_to = pending.reply_to;
@@ -228,16 +179,6 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
       render();
     });
   };
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    sendMessage();
-  });
-  input.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
-      e.preventDefault();
-      sendMessage();
-    }
-  });
 
   const follow = () => {
     sub = ctx.link.subscribe(
@@ -271,9 +212,9 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
           },
         }),
       (state, error, missed) => {
-        form.dataset.live = state;
+        box.node.dataset.live = state;
         if (missed) void loadNewest();
-        input.disabled = send.disabled = state !== "subscribed";
+        box.setEnabled(state === "subscribed");
         if (state === "subscribed") {
           status.replaceChildren();
           refreshPresence();
@@ -312,7 +253,7 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
         messages = messages.map((x) => (x.id === m.id ? { ...x, pinned: !m.pinned } : x));
         render();
       })
-      .catch((err: unknown) => composerError.replaceChildren(errorBox(errorMessage(err))));
+      .catch((err: unknown) => box.error(err));
   };
 
   const start = (room: Room) => {
@@ -344,5 +285,5 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
     clearTimeout(readTimer);
   });
 
-  return h("div", { class: "card room-view" }, h("div", { class: "room-head" }, title, presence), topic, roomIdNote, status, scroller, typing.node, form);
+  return h("div", { class: "card room-view" }, h("div", { class: "room-head" }, title, presence), topic, roomIdNote, status, scroller, typing.node, box.node);
 }
