@@ -20,6 +20,9 @@ const userScreens = [
   ["/#/settings/sessions", "Settings"],
   ["/#/admin/users", "Administration"],
   ["/#/admin/audit", "Administration"],
+  ["/#/markets", "Markets"],
+  ["/#/chart?symbol=BTCUSD&tf=15m", "BTCUSD"],
+  ["/#/chat", "Chat"],
 ];
 
 describe("accessibility (axe-core)", () => {
@@ -45,7 +48,7 @@ describe("accessibility (axe-core)", () => {
       const check = async (hash, heading) => {
         await page.goto(hash);
         await page.getByRole("heading", { level: 1, name: heading }).waitFor();
-        await page.locator(".status-loading").waitFor({ state: "detached" });
+        await page.waitForFunction(() => !document.querySelector(".status-loading"));
         for (const v of await axeViolations(page)) found.push(`${hash}: ${v}`);
       };
       for (const [hash, heading] of guestScreens) await check(hash, heading);

@@ -1,5 +1,4 @@
-// The route table: every screen, who may see it, and its page title. Markets,
-// chart and chat screens are added here when their server APIs land.
+// The route table: every screen, who may see it, and its page title.
 import type { RouteDef } from "../router/resolve";
 import type { Screen } from "./context";
 import { forgotPasswordScreen } from "../screens/account/forgotPassword";
@@ -9,6 +8,9 @@ import { signUpScreen } from "../screens/account/signUp";
 import { auditScreen } from "../screens/admin/audit";
 import { usersScreen } from "../screens/admin/users";
 import { homeScreen } from "../screens/home";
+import { chartScreen } from "../screens/markets/chart";
+import { marketsScreen } from "../screens/markets/markets";
+import { chatScreen } from "../screens/chat/chat";
 import { profileScreen } from "../screens/settings/profile";
 import { securityScreen } from "../screens/settings/security";
 import { sessionsScreen } from "../screens/settings/sessions";
@@ -19,6 +21,9 @@ export interface AppRoute extends RouteDef {
 
 export const routes: readonly AppRoute[] = [
   { path: "/", title: "Home", access: "user", screen: homeScreen },
+  { path: "/markets", title: "Markets", access: "user", screen: marketsScreen },
+  { path: "/chart", title: "Chart", access: "user", screen: chartScreen },
+  { path: "/chat", title: "Chat", access: "user", screen: chatScreen },
   { path: "/sign-in", title: "Sign in", access: "guest", screen: signInScreen },
   { path: "/sign-up", title: "Create an account", access: "guest", screen: signUpScreen },
   { path: "/forgot-password", title: "Forgot password", access: "guest", screen: forgotPasswordScreen },

@@ -1,7 +1,7 @@
 // The real-time link: one Centrifuge client on /connection/websocket, authenticated
 // with the access token. Its state drives the connection badge; close code 3503
 // (session revoked) signs the user out.
-import { Centrifuge } from "centrifuge";
+import { Centrifuge, type Subscription } from "centrifuge";
 import type { ApiClient } from "../api/client";
 import { Observable } from "../ui/observable";
 
@@ -61,6 +61,42 @@ export class RealtimeLink {
     this.client = client;
     client.connect();
     this.sync();
+  }
+
+  /**
+   * Subscribes to `channel` until `signal` aborts: `onData` gets each publication's
+   * data; `onState` its state, and whether a resubscription missed publications.
+   * Returns null when the link is not running (signed out).
+   */
+  subscribe(
+    channel: string,
+    signal: AbortSignal,
+    onData: (data: unknown) => void,
+    onState?: (state: "subscribing" | "subscribed" | "unsubscribed", error?: string, missed?: boolean) => void,
+  ): Subscription | null {
+    const client = this.client;
+    if (!client || signal.aborted) return null;
+    const existing = client.getSubscription(channel);
+    if (existing) client.removeSubscription(existing);
+    const sub = client.newSubscription(channel);
+    sub.on("publication", (ctx) => onData(ctx.data));
+    sub.on("subscribing", () => onState?.("subscribing"));
+    // `missed`: a resubscription that could not recover what was published meanwhile.
+    sub.on("subscribed", (ctx) => onState?.("subscribed", undefined, ctx.wasRecovering && !ctx.recovered));
+    sub.on("unsubscribed", (ctx) => onState?.("unsubscribed", ctx.reason));
+    sub.on("error", (ctx) => onState?.("subscribing", ctx.error.message));
+    sub.subscribe();
+    signal.addEventListener("abort", () => {
+      sub.removeAllListeners();
+      if (this.client === client) client.removeSubscription(sub);
+    });
+    return sub;
+  }
+
+  /** A remote procedure call on the link (e.g. chat's `typing`). */
+  async rpc(method: string, data: unknown): Promise<unknown> {
+    if (!this.client) throw new Error("not connected");
+    return (await this.client.rpc(method, data)).data;
   }
 
   stop(): void {

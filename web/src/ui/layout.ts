@@ -11,12 +11,16 @@ export interface NavEntry {
   label: string;
   /** The path prefix that marks this entry as the current section. */
   section: string;
+  /** Other path prefixes that belong to the section (the chart belongs to Markets). */
+  also?: string[];
 }
 
 export function navEntries(me: Me | null): NavEntry[] {
   if (!me) return [];
   const entries: NavEntry[] = [
     { href: "#/", label: "Home", section: "/" },
+    { href: "#/markets", label: "Markets", section: "/markets", also: ["/chart"] },
+    { href: "#/chat", label: "Chat", section: "/chat" },
     { href: "#/settings/profile", label: "Settings", section: "/settings" },
   ];
   if (me.role === "admin") entries.push({ href: "#/admin/users", label: "Admin", section: "/admin" });
@@ -24,7 +28,8 @@ export function navEntries(me: Me | null): NavEntry[] {
 }
 
 export function isCurrentSection(entry: NavEntry, path: string): boolean {
-  return entry.section === "/" ? path === "/" : path === entry.section || path.startsWith(`${entry.section}/`);
+  if (entry.section === "/") return path === "/";
+  return [entry.section, ...(entry.also ?? [])].some((s) => path === s || path.startsWith(`${s}/`));
 }
 
 function themeButton(): HTMLButtonElement {

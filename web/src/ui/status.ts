@@ -29,3 +29,10 @@ export class MessageSlot {
     this.node.replaceChildren();
   }
 }
+
+/** An error with a "Try again" button (for loads that can fail while offline). */
+export function errorWithRetry(message: string, retry: () => void): HTMLElement {
+  const button = h("button", { type: "button", class: "secondary small" }, "Try again");
+  button.addEventListener("click", retry);
+  return h("div", { class: "status-retry" }, errorBox(message), button);
+}

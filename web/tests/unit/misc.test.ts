@@ -10,12 +10,15 @@ const me = (role: Me["role"]): Me => ({ id: "u1", username: "ann", email: "a@x.i
 describe("navigation entries", () => {
   it("lists only working sections, admin only for admins", () => {
     expect(navEntries(null)).toEqual([]);
-    expect(navEntries(me("user")).map((e) => e.label)).toEqual(["Home", "Settings"]);
-    expect(navEntries(me("moderator")).map((e) => e.label)).toEqual(["Home", "Settings"]);
-    expect(navEntries(me("admin")).map((e) => e.label)).toEqual(["Home", "Settings", "Admin"]);
+    expect(navEntries(me("user")).map((e) => e.label)).toEqual(["Home", "Markets", "Chat", "Settings"]);
+    expect(navEntries(me("moderator")).map((e) => e.label)).toEqual(["Home", "Markets", "Chat", "Settings"]);
+    expect(navEntries(me("admin")).map((e) => e.label)).toEqual(["Home", "Markets", "Chat", "Settings", "Admin"]);
   });
   it("marks the current section", () => {
-    const [home, settings] = navEntries(me("user"));
+    const [home, markets, , settings] = navEntries(me("user"));
+    expect(isCurrentSection(markets!, "/chart")).toBe(true);
+    expect(isCurrentSection(markets!, "/markets")).toBe(true);
+    expect(isCurrentSection(home!, "/chart")).toBe(false);
     expect(isCurrentSection(home!, "/")).toBe(true);
     expect(isCurrentSection(home!, "/settings/profile")).toBe(false);
     expect(isCurrentSection(settings!, "/settings/sessions")).toBe(true);

@@ -1,0 +1,179 @@
+// Chat between two people in two browser contexts: a room created in the UI, joined
+// by the second user, a message sent by one (pending, then sent) and received live by
+// the other, with its cashtag linked to the chart; presence, typing, reactions and
+// replies. Screenshots of the chat screen are taken here.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { signUp } from "../integration/lib/accounts.mjs";
+import { axeViolations } from "./lib/axe.mjs";
+import { PHONE, horizontalOverflow, newPage, screenshot } from "./lib/browser.mjs";
+import { signInViaUi, waitForLink } from "./lib/app.mjs";
+import { startFixture, uniqueName } from "./lib/fixture.mjs";
+
+/** Polls `check` until it is true; the test's own timeout bounds the wait. */
+async function until(check) {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 100));
+}
+
+describe("chat", () => {
+  let fx;
+  let ann;
+  let bob;
+  before(async () => {
+    fx = await startFixture();
+    ann = await signUp(fx.api, uniqueName("ann"));
+    bob = await signUp(fx.api, uniqueName("bob"));
+  });
+  after(async () => {
+    await fx?.stop();
+  });
+
+  const signedIn = async (who, options) => {
+    const opened = await newPage(fx.browser, fx.server.url, options);
+    await signInViaUi(opened.page, who.username, who.password);
+    await opened.page.getByRole("heading", { level: 1, name: /^Welcome, / }).waitFor();
+    await waitForLink(opened.page, "Live");
+    return opened;
+  };
+
+  test("a message sent in one context is received live in another user's", async () => {
+    const a = await signedIn(ann);
+    const b = await signedIn(bob);
+
+    // Ann creates a public room in the UI.
+    await a.page.getByRole("link", { name: "Chat", exact: true }).click();
+    await a.page.getByRole("heading", { level: 1, name: "Chat" }).waitFor();
+    await a.page.getByLabel("New room name").fill("traders");
+    await a.page.getByRole("button", { name: "Create room" }).click();
+    await a.page.waitForFunction(() => location.hash.startsWith("#/chat?room="));
+    const roomId = new URLSearchParams((await a.page.evaluate(() => location.hash)).split("?")[1]).get("room");
+    await a.page.locator('form.composer[data-live="subscribed"]').waitFor();
+    await a.page.getByText("No messages yet").waitFor();
+
+    // Bob joins with the id, in the UI.
+    await b.page.goto("/#/chat");
+    await b.page.getByLabel("Join a public room by id").fill(roomId);
+    await b.page.getByRole("button", { name: "Join", exact: true }).click();
+    await b.page.locator('form.composer[data-live="subscribed"]').waitFor();
+    await a.page.locator('.presence[data-users="2"]').waitFor();
+
+    // Bob typing shows on Ann's side.
+    await b.page.getByLabel("Message", { exact: true }).fill("hmm");
+    await a.page.getByText(/is typing…$/).waitFor();
+    await b.page.getByLabel("Message", { exact: true }).fill("");
+
+    // Ann sends; Bob receives it live, with the cashtag linked and the mention marked.
+    const text = `Watching $btcusd here, @${bob.username} — **breakout**?`;
+    await a.page.getByLabel("Message", { exact: true }).fill(text);
+    await a.page.getByRole("button", { name: "Send", exact: true }).click();
+    const mine = a.page.locator(".msg.own").filter({ hasText: "Watching" });
+    await mine.locator('[data-state="sent"]').waitFor();
+    assert.ok(await mine.getAttribute("data-id"), "the stored message's id replaces the pending one");
+    assert.equal(await a.page.locator(".msg").filter({ hasText: "Watching" }).count(), 1, "shown once, not pending and stored");
+
+    const received = b.page.locator(".msg").filter({ hasText: "Watching" }).first();
+    await received.waitFor();
+    assert.equal(await received.getByRole("link", { name: "$BTCUSD" }).getAttribute("href"), "#/chart?symbol=BTCUSD");
+    assert.equal(await received.locator(".mention-me").textContent(), `@${bob.username}`);
+    assert.equal(await received.locator("strong", { hasText: "breakout" }).count(), 1);
+
+    // Bob reacts and replies; Ann sees both.
+    await received.getByRole("button", { name: "React with 👍" }).click();
+    await a.page.locator(".msg").filter({ hasText: "Watching" }).getByRole("button", { name: /👍, 1 so far/ }).waitFor();
+    await received.getByRole("button", { name: "Reply" }).click();
+    await b.page.getByLabel("Message", { exact: true }).fill("Agreed <b>not bold</b>");
+    await b.page.getByLabel("Message", { exact: true }).press("Enter");
+    const reply = a.page.locator(".msg").filter({ hasText: "Agreed" });
+    await reply.waitFor();
+    assert.match(await reply.locator(".msg-reply-to").textContent(), /Watching/);
+    assert.equal(await reply.locator("b").count(), 0, "markup in a message stays text");
+    assert.deepEqual(await axeViolations(a.page), [], "a room with messages passes axe-core");
+    await screenshot(a.page, "desktop-chat");
+
+    // Ann edits her message; Bob sees the new text, marked edited.
+    await a.page.locator(".msg.own").filter({ hasText: "Watching" }).getByRole("button", { name: "Edit", exact: true }).click();
+    await a.page.getByLabel("Message", { exact: true }).fill("Watching $BTCUSD closely");
+    await a.page.getByRole("button", { name: "Save", exact: true }).click();
+    await received.getByText("closely").waitFor();
+    await received.getByText("(edited)").waitFor();
+
+    // Ann owns the room and pins it; Bob sees the pin live and, a plain member, has no Pin button.
+    await a.page.locator(".msg.own").filter({ hasText: "closely" }).getByRole("button", { name: "Pin", exact: true }).click();
+    await received.getByText("📌 Pinned").waitFor();
+    assert.equal(await received.getByRole("button", { name: "Pin", exact: true }).count(), 0);
+
+    // The cashtag opens the chart.
+    await received.getByRole("link", { name: "$BTCUSD" }).click();
+    await b.page.getByRole("heading", { level: 1, name: "BTCUSD" }).waitFor();
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    await a.context.close();
+    await b.context.close();
+  });
+
+  test("history scrolls back by cursor pages and unread counts show in the room list", async () => {
+    const created = await fx.api("/api/v1/rooms", { method: "POST", token: ann.access_token, body: { name: "history", visibility: "public" } });
+    assert.equal(created.status, 201);
+    const room = created.json.id;
+    assert.equal((await fx.api(`/api/v1/rooms/${room}/join`, { method: "POST", token: bob.access_token, body: {} })).status, 200);
+    for (let i = 1; i <= 60; i += 1) {
+      const r = await fx.api(`/api/v1/rooms/${room}/messages`, { method: "POST", token: ann.access_token, body: { text: `note ${i}`, client_msg_id: `h-${i}` } });
+      assert.equal(r.status, 201);
+    }
+    const b = await signedIn(bob);
+    await b.page.goto("/#/chat");
+    const link = b.page.locator(`[data-room-id="${room}"]`);
+    assert.equal(await link.locator(".unread").textContent(), "60");
+    // A mention arriving on Bob's personal channel refreshes the counts in the list.
+    const mention = await fx.api(`/api/v1/rooms/${room}/messages`, { method: "POST", token: ann.access_token, body: { text: `@${bob.username} look`, client_msg_id: "h-mention" } });
+    assert.equal(mention.status, 201);
+    await link.locator(".unread", { hasText: /^61$/ }).waitFor();
+    await link.click();
+    await b.page.locator(".msg-text", { hasText: /^note 60$/ }).waitFor();
+    assert.equal(await b.page.locator(".msg").count(), 50, "the first page");
+    assert.equal(await b.page.locator(".unread-divider").count(), 0, "where the unread ones start is not loaded yet");
+    // Scrolling to the top fetches the older page (the button does the same for keyboards).
+    await b.page.locator(".message-scroll").evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await b.page.locator(".msg-text", { hasText: /^note 1$/ }).waitFor();
+    assert.equal(await b.page.locator(".msg").count(), 61);
+    assert.equal(await b.page.locator(".unread-divider + .msg .msg-text").textContent(), "note 1", "New messages above the first unread");
+    const order = await b.page.locator(".msg .msg-text").allTextContents();
+    assert.deepEqual(order, [...Array.from({ length: 60 }, (_, i) => `note ${i + 1}`), `@${bob.username} look`], "oldest first, no duplicates");
+    // Having seen the newest message, the read receipt clears the unread count on the server.
+    await until(async () => {
+      const rooms = await fx.api("/api/v1/rooms?limit=200", { token: bob.access_token });
+      return rooms.json.items.find((r) => r.id === room)?.unread === 0;
+    });
+    await b.context.close();
+  });
+
+  test("messages sent while a reader is offline arrive when the link comes back", async () => {
+    const created = await fx.api("/api/v1/rooms", { method: "POST", token: ann.access_token, body: { name: "away", visibility: "public" } });
+    const room = created.json.id;
+    assert.equal((await fx.api(`/api/v1/rooms/${room}/join`, { method: "POST", token: bob.access_token, body: {} })).status, 200);
+    const b = await signedIn(bob);
+    await b.page.goto(`/#/chat?room=${room}`);
+    await b.page.locator('form.composer[data-live="subscribed"]').waitFor();
+    await b.context.setOffline(true);
+    await b.page.locator('form.composer[data-live="subscribing"]').waitFor();
+    const sent = await fx.api(`/api/v1/rooms/${room}/messages`, { method: "POST", token: ann.access_token, body: { text: "while you were away", client_msg_id: "away-1" } });
+    assert.equal(sent.status, 201);
+    await b.context.setOffline(false);
+    await b.page.locator(".msg-text", { hasText: /^while you were away$/ }).waitFor();
+    assert.equal(await b.page.locator(".msg-text", { hasText: /^while you were away$/ }).count(), 1, "once");
+    await b.context.close();
+  });
+
+  test("phone width: chat fits without sideways scrolling", async () => {
+    const { page, context } = await signedIn(ann, { viewport: PHONE });
+    await page.goto("/#/chat");
+    await page.getByRole("heading", { level: 1, name: "Chat" }).waitFor();
+    await page.locator(".room-link").first().click();
+    await page.locator('form.composer[data-live="subscribed"]').waitFor();
+    const o = await horizontalOverflow(page);
+    assert.equal(o.overflow, false, `chat is ${o.scrollWidth}px wide in a ${o.clientWidth}px viewport: ${o.offenders.join(", ")}`);
+    await screenshot(page, "phone-chat");
+    await context.close();
+  });
+});
