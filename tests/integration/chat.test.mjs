@@ -472,9 +472,17 @@ test("recovery after the socket is killed: 1,000 publications, none missed, none
   };
   await Promise.all([publisher(), publisher(), publisher(), publisher()]);
   assert.ok(killed);
+  let seen = offsets.length;
+  let stalledSince = Date.now();
   while (offsets.length < total) {
     // A client the server disconnected for good would never catch up: fail, don't hang.
     assert.equal(terminal, null, "the client was not disconnected for good");
+    // Nor would one that lost a publication: after a long stall, fail naming what is missing.
+    if (offsets.length !== seen) [seen, stalledSince] = [offsets.length, Date.now()];
+    if (Date.now() - stalledSince > 30000) {
+      const missing = Array.from({ length: total }, (_, i) => i + 1).filter((o) => !offsets.includes(o));
+      assert.fail(`no publication for 30 s; missing offsets ${missing.slice(0, 20)}`);
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
   // Let anything duplicated arrive too, then check.

@@ -327,17 +327,20 @@ boost::asio::awaitable<void> ClientSession::subscribe_stream(std::uint64_t id, s
   std::uint64_t seed = stream.offset;
   if (!pubs.empty()) seed = std::max(seed, pubs.back().offset);
   // The store read and the hub's position are taken apart: the hub may already have
-  // fanned out offsets past the read. Then the subscriber joins at the hub's position
-  // with its deliveries held back, the gap is read from the store (every offset the
-  // hub saw was committed first), and the reply with the whole recovery goes out
-  // before what was held — no overlap, no gap.
+  // fanned out offsets past the read. Then the subscriber joins at the hub's position,
+  // the gap is read from the store (every offset the hub saw was committed first), and
+  // the reply with the whole recovery goes out before what was held back — no
+  // overlap, no gap.
   Hub::Position pos;
   bool behind = false;
   auto decide = [&](const Hub::Position& p) {
     pos = p;
     const std::uint64_t read_to = pubs.empty() ? since : pubs.back().offset;
     behind = can_recover && pubs.size() <= max && read_to < p.offset && since < p.offset;
-    if (behind) hold();
+    // Deliveries wait until the reply is out, always: a publication the hub fans out
+    // between this point and the reply would otherwise reach the client before it
+    // knows it is subscribed, and the client drops it.
+    hold();
     subscriptions_.insert(channel);
     streams_[channel] = owner;
     return true;
