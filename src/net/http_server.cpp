@@ -27,6 +27,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace tc::http {
 
@@ -81,7 +82,9 @@ class WsConnectionImpl final : public WsConnection, public std::enable_shared_fr
                                      "WebSocket connections closed because their outbox overflowed")),
         dropped_(metrics.counter("tradechat_ws_dropped_messages_total",
                                  "Droppable WebSocket messages discarded for slow consumers")),
-        sent_(metrics.counter("tradechat_ws_writes_total", "WebSocket socket writes (after coalescing)")) {
+        sent_(metrics.counter("tradechat_ws_writes_total", "WebSocket socket writes (after coalescing)")),
+        conflated_(metrics.counter("tradechat_ws_conflated_messages_total",
+                                   "Messages replaced in a slow consumer's outbox by a newer one of the same key")) {
     signal_.expires_at(asio::steady_timer::time_point::max());
   }
 
@@ -89,6 +92,13 @@ class WsConnectionImpl final : public WsConnection, public std::enable_shared_fr
     auto self = shared_from_this();
     asio::post(ws_.get_executor(),
                [self, m = std::move(message), droppable]() mutable { self->enqueue(std::move(m), droppable); });
+  }
+
+  void send_latest(std::string message, std::string key) override {
+    auto self = shared_from_this();
+    asio::post(ws_.get_executor(), [self, m = std::move(message), k = std::move(key)]() mutable {
+      self->enqueue_latest(std::move(m), std::move(k));
+    });
   }
 
   void close(std::uint16_t code, std::string reason) override {
@@ -116,6 +126,7 @@ class WsConnectionImpl final : public WsConnection, public std::enable_shared_fr
           batch += item.text;
         }
         queue_.clear();
+        latest_.clear();
         queued_bytes_ = 0;
         ws_.text(true);
         auto [ec, n] = co_await ws_.async_write(asio::buffer(batch), tuple_awaitable);
@@ -136,6 +147,7 @@ class WsConnectionImpl final : public WsConnection, public std::enable_shared_fr
   void finish() {
     finished_ = true;
     queue_.clear();
+    latest_.clear();
     signal_.cancel();
   }
 
@@ -153,22 +165,44 @@ class WsConnectionImpl final : public WsConnection, public std::enable_shared_fr
     signal_.cancel();
   }
 
+  // Still queued means not yet written: the connection is behind, so the older
+  // message of this key is replaced where it waits (the reader gets the newest value
+  // without the backlog; messages of one key stay in order).
+  void enqueue_latest(std::string message, std::string key) {
+    if (finished_ || closing_) return;
+    if (auto it = latest_.find(key); it != latest_.end()) {
+      auto& item = queue_[it->second];
+      queued_bytes_ = queued_bytes_ - item.text.size() + message.size();
+      item.text = std::move(message);
+      conflated_.inc();
+      if (queued_bytes_ > max_outbox_) shed_load();
+      return;
+    }
+    latest_.emplace(std::move(key), queue_.size());
+    enqueue(std::move(message), false);
+  }
+
   // Over the bound: drop ephemeral messages first; if still over, the client is too
   // slow to follow, so it is disconnected with a code that says "reconnect and recover".
   void shed_load() {
     std::deque<Item> kept;
-    for (auto& item : queue_) {
+    std::vector<std::size_t> moved_to(queue_.size(), 0);
+    for (std::size_t i = 0; i < queue_.size(); ++i) {
+      auto& item = queue_[i];
       if (item.droppable) {
         queued_bytes_ -= item.text.size();
         dropped_.inc();
       } else {
+        moved_to[i] = kept.size();
         kept.push_back(std::move(item));
       }
     }
     queue_ = std::move(kept);
+    for (auto& [key, index] : latest_) index = moved_to[index];  // keyed messages are never dropped
     if (queued_bytes_ > max_outbox_) {
       slow_closes_.inc();
       queue_.clear();
+      latest_.clear();
       queued_bytes_ = 0;
       request_close(kWsCloseSlow, "slow");
     }
@@ -188,6 +222,7 @@ class WsConnectionImpl final : public WsConnection, public std::enable_shared_fr
   std::string remote_;
   std::uint64_t max_outbox_;
   std::deque<Item> queue_;
+  std::unordered_map<std::string, std::size_t> latest_;  // key of a send_latest() message → its place in queue_
   std::uint64_t queued_bytes_ = 0;
   bool closing_ = false;
   bool finished_ = false;
@@ -196,6 +231,7 @@ class WsConnectionImpl final : public WsConnection, public std::enable_shared_fr
   metrics::Counter& slow_closes_;
   metrics::Counter& dropped_;
   metrics::Counter& sent_;
+  metrics::Counter& conflated_;
 };
 
 // A read deadline that cancels the pending read instead of closing the socket

@@ -27,6 +27,11 @@ class WsConnection {
   // A droppable message (typing, presence) is discarded first when the outbox is
   // over its byte bound; if it is still over, the connection is closed with 3008.
   virtual void send(std::string message, bool droppable = false) = 0;
+  // Queues a message that only the newest of its kind matters for (a market tick,
+  // keyed by its channel). When the connection is behind, i.e. an earlier message
+  // with the same key is still waiting in the outbox, this one takes its place
+  // there instead of queueing behind it; otherwise it is queued like send().
+  virtual void send_latest(std::string message, std::string key) = 0;
   virtual void close(std::uint16_t code, std::string reason) = 0;
   virtual const std::string& id() const = 0;
   virtual const std::string& remote_addr() const = 0;

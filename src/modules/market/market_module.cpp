@@ -40,7 +40,9 @@ class MarketModule final : public app::Module {
                            .tick_retention = static_cast<std::size_t>(ctx.config.integer("market.tick_retention"))});
     store_ = std::make_unique<CandleStore>(ctx.store);
     auto publish = [realtime](const std::string& channel, const boost::json::value& data) {
-      realtime->publish(channel, data);
+      // A reader that falls behind gets each symbol's newest tick, not a backlog;
+      // candles are not conflated (a closed candle must not be replaced by the next).
+      realtime->publish(channel, data, {.conflatable = channel.starts_with("market:")});
     };
     const FeedOptions feed_options{.tick_interval = ctx.config.duration("market.simulator.tick_interval")};
     if (feed_name == "binance") {

@@ -93,14 +93,32 @@ ClientSession::ClientSession(RealtimeCore& core)
 void ClientSession::attach(std::shared_ptr<http::WsConnection> connection) { connection_ = std::move(connection); }
 
 void ClientSession::deliver(const std::string& frame, bool droppable) {
-  {
-    std::lock_guard lock(hold_mutex_);
-    if (held_) {
-      held_->emplace_back(frame, droppable);
-      return;
-    }
+  std::lock_guard lock(hold_mutex_);
+  if (held_)
+    held_->push_back({frame, droppable, {}});
+  else if (connection_)
+    connection_->send(frame, droppable);
+}
+
+void ClientSession::deliver_latest(const std::string& frame, const std::string& key) {
+  std::lock_guard lock(hold_mutex_);
+  if (held_)
+    held_->push_back({frame, false, key});
+  else if (connection_)
+    connection_->send_latest(frame, key);
+}
+
+bool ClientSession::ping() {
+  std::lock_guard lock(hold_mutex_);
+  if (!connection_) return false;
+  if (!connected_flag_->load()) return true;  // the connect deadline reaps it
+  if (pong_due_.exchange(true)) {
+    connection_->close(codes::close_no_pong, "no pong");
+    return false;
   }
-  if (connection_) connection_->send(frame, droppable);
+  // Not held back by a subscribe in progress: a ping carries no order.
+  connection_->send("{}", false);
+  return true;
 }
 
 void ClientSession::reply(std::uint64_t id, const char* kind, json::object result) {
@@ -143,6 +161,7 @@ std::optional<std::vector<json::object>> ClientSession::parse_frame(std::string_
 }
 
 boost::asio::awaitable<void> ClientSession::on_frame(std::string frame) {
+  pong_due_.store(false);  // the client is alive
   auto commands = parse_frame(frame);
   if (!commands) {
     connection_->close(codes::close_bad_request, "bad request");
@@ -219,7 +238,12 @@ void ClientSession::on_connect(std::uint64_t id, const json::object& req) {
   if (const auto* subs = object_member(req, "subs")) {
     if (const auto* mine = object_member(*subs, personal)) sub_req = *mine;
   }
-  json::object connect{{"client", client_id_}, {"version", core_.version}};
+  // The SDK answers each server ping with `{}` (pong: true) and reconnects when
+  // pings stop coming (it waits `ping` seconds plus its own grace).
+  json::object connect{{"client", client_id_},
+                       {"version", core_.version},
+                       {"ping", core_.limits.ping_interval.count()},
+                       {"pong", true}};
   if (result.expires_at_s > 0) {
     auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
     connect["expires"] = true;
@@ -388,8 +412,12 @@ void ClientSession::release(const std::string& first) {
   std::lock_guard lock(hold_mutex_);
   if (connection_) connection_->send(first, false);
   if (held_) {
-    for (auto& [frame, droppable] : *held_) {
-      if (connection_) connection_->send(std::move(frame), droppable);
+    for (auto& h : *held_) {
+      if (!connection_) break;
+      if (h.latest_key.empty())
+        connection_->send(std::move(h.frame), h.droppable);
+      else
+        connection_->send_latest(std::move(h.frame), std::move(h.latest_key));
     }
     held_.reset();
   }
@@ -590,6 +618,7 @@ void ClientSession::on_close() {
   for (const auto& channel : subscriptions_) core_.hub.unsubscribe(channel, *this);
   subscriptions_.clear();
   streams_.clear();
+  std::lock_guard lock(hold_mutex_);
   connection_.reset();
 }
 

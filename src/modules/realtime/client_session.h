@@ -49,6 +49,8 @@ inline constexpr std::uint16_t close_invalid_token = 3500;
 inline constexpr std::uint16_t close_bad_request = 3501;
 // 3500-3999 tell the SDK not to reconnect: the user must sign in again.
 inline constexpr std::uint16_t close_session_revoked = 3503;
+// 3000-3499: the SDK reconnects (and recovers).
+inline constexpr std::uint16_t close_no_pong = 3012;
 }  // namespace codes
 
 struct SessionLimits {
@@ -57,6 +59,7 @@ struct SessionLimits {
   double command_burst = 100;
   std::size_t max_history_limit = 1000;
   std::size_t max_recover = 1000;  // publications a recovering subscribe replays at most
+  std::chrono::seconds ping_interval{25};  // announced in the connect reply (`ping`, `pong: true`)
 };
 
 // What every session of a process shares.
@@ -94,6 +97,11 @@ class ClientSession final : public Subscriber, public std::enable_shared_from_th
   std::shared_ptr<const std::atomic<bool>> connected_flag() const { return connected_flag_; }
 
   void deliver(const std::string& frame, bool droppable) override;
+  void deliver_latest(const std::string& frame, const std::string& key) override;
+  // Called every ping interval by the keep-alive: sends the protocol's ping (`{}`), or
+  // closes the connection with 3012 when the previous one went unanswered (any frame
+  // from the client counts as the answer). False once the connection is gone.
+  bool ping();
   const std::string& client_id() const override { return client_id_; }
   const std::string& user_id() const override { return principal_.user_id; }
 
@@ -141,8 +149,15 @@ class ClientSession final : public Subscriber, public std::enable_shared_from_th
   std::shared_ptr<std::atomic<bool>> connected_flag_ = std::make_shared<std::atomic<bool>>(false);
   std::set<std::string> subscriptions_;
   std::map<std::string, std::shared_ptr<ChannelOwner>> streams_;
+  // Guards connection_ against the hub's and the keep-alive's threads, and held_.
   std::mutex hold_mutex_;
-  std::optional<std::vector<std::pair<std::string, bool>>> held_;  // subscriptions to owner-persisted streams
+  struct Held {
+    std::string frame;
+    bool droppable = false;
+    std::string latest_key;  // set for deliver_latest()
+  };
+  std::optional<std::vector<Held>> held_;  // while a stream subscribe reads its recovery
+  std::atomic<bool> pong_due_{false};
   double tokens_;
   std::chrono::steady_clock::time_point last_refill_;
 };

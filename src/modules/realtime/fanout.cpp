@@ -35,6 +35,16 @@ void Fanout::publish(const std::string& channel, std::uint64_t offset, const jso
   }
 }
 
+void Fanout::publish_everywhere(const std::string& channel, const json::value& data) {
+  hub_.publish(channel, data, std::nullopt);
+  try {
+    bus_.publish(kSubject, json::serialize(json::object{
+                               {"origin", instance_}, {"channel", channel}, {"hub", true}, {"data", data}}));
+  } catch (const std::exception& e) {
+    log::warn("realtime: publish to other instances failed", {{"channel", channel}, {"error", e.what()}});
+  }
+}
+
 namespace {
 constexpr int kUnsubscribedByServer = 2000;  // below 2500: the client does not resubscribe
 constexpr const char* kRemovedReason = "removed from the channel";
@@ -64,6 +74,10 @@ void Fanout::on_message(const std::string& payload) {
   if (const auto* user = o.if_contains("unsubscribe_user"); user && user->is_string()) {
     hub_.unsubscribe_user(std::string(channel->as_string()), std::string(user->as_string()), kUnsubscribedByServer,
                           kRemovedReason);
+    return;
+  }
+  if (const auto* hub = o.if_contains("hub"); hub && hub->is_bool() && hub->as_bool() && data) {
+    hub_.publish(std::string(channel->as_string()), *data, std::nullopt);
     return;
   }
   if (!offset || !data) return;

@@ -28,6 +28,10 @@ class Fanout {
   void publish(const std::string& channel, std::uint64_t offset, const boost::json::value& data,
                const std::optional<boost::json::object>& info, bool droppable);
 
+  // A publication on a channel of the hub's own (user#<id>): delivered here, and on
+  // every other instance, where that instance's hub assigns its own offset.
+  void publish_everywhere(const std::string& channel, const boost::json::value& data);
+
   // Ends `user_id`'s subscriptions to `channel` here and on the other instances.
   void unsubscribe_user(const std::string& channel, const std::string& user_id);
 

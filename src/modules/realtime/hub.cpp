@@ -47,6 +47,17 @@ void Hub::deliver_all(Channel& ch, const std::string& frame, bool droppable) {
   }
 }
 
+void Hub::deliver_all_latest(Channel& ch, const std::string& frame, const std::string& key) {
+  for (auto it = ch.subscribers.begin(); it != ch.subscribers.end();) {
+    if (auto s = it->second.lock()) {
+      s->deliver_latest(frame, key);
+      ++it;
+    } else {
+      it = ch.subscribers.erase(it);
+    }
+  }
+}
+
 void Hub::add_subscriber(const std::string& name, Channel& ch, const std::shared_ptr<Subscriber>& s) {
   if (ch.grant.join_leave) deliver_all(ch, push_frame(name, "join", {{"info", client_info(*s)}}), true);
   ch.subscribers[s.get()] = s;
@@ -190,7 +201,7 @@ void Hub::unsubscribe(const std::string& name, const Subscriber& s) {
 }
 
 std::uint64_t Hub::publish(const std::string& name, const boost::json::value& data,
-                           const std::optional<boost::json::object>& info) {
+                           const std::optional<boost::json::object>& info, bool conflatable) {
   std::lock_guard lock(mutex_);
   auto& ch = channel(name);
   StoredPublication pub{0, boost::json::serialize(data), info ? boost::json::serialize(*info) : std::string(),
@@ -198,7 +209,10 @@ std::uint64_t Hub::publish(const std::string& name, const boost::json::value& da
   if (ch.history) pub = ch.history->append(std::move(pub.data), std::move(pub.info), pub.time_ms);
   // Delivered under the lock so every subscriber sees a channel's offsets in order;
   // deliver() only queues.
-  deliver_all(ch, push_frame(name, "pub", publication_json(pub)), false);
+  if (conflatable)
+    deliver_all_latest(ch, push_frame(name, "pub", publication_json(pub)), name);
+  else
+    deliver_all(ch, push_frame(name, "pub", publication_json(pub)), false);
   return pub.offset;
 }
 

@@ -27,6 +27,9 @@ class Subscriber {
   virtual ~Subscriber() = default;
   // Queues an already serialized reply frame; must not block.
   virtual void deliver(const std::string& frame, bool droppable) = 0;
+  // Queues a frame that supersedes an older one of the same key (the channel) still
+  // waiting in the connection's outbox; must not block.
+  virtual void deliver_latest(const std::string& frame, const std::string& key) = 0;
   virtual const std::string& client_id() const = 0;
   virtual const std::string& user_id() const = 0;
 };
@@ -80,9 +83,11 @@ class Hub {
   // Delivers a publication without an offset (events that are not kept).
   void broadcast(const std::string& channel, const boost::json::value& data, bool droppable);
 
-  // Appends to history (when the channel keeps it) and fans out to subscribers.
+  // Appends to history (when the channel keeps it) and fans out to subscribers;
+  // `conflatable`: a subscriber that is behind gets it in place of the channel's
+  // older conflatable publication still in its outbox (see PublishOptions).
   std::uint64_t publish(const std::string& channel, const boost::json::value& data,
-                        const std::optional<boost::json::object>& info);
+                        const std::optional<boost::json::object>& info, bool conflatable = false);
 
   ChannelHistory::Recovery recover(const std::string& channel, std::uint64_t offset, const std::string& epoch);
   std::optional<Position> position(const std::string& channel);
@@ -110,6 +115,7 @@ class Hub {
   Channel& channel(const std::string& name);
   void add_subscriber(const std::string& name, Channel& ch, const std::shared_ptr<Subscriber>& s);
   static void deliver_all(Channel& ch, const std::string& frame, bool droppable);
+  static void deliver_all_latest(Channel& ch, const std::string& frame, const std::string& key);
   void flush_pending(Channel& ch, bool skip_gap);
 
   HubOptions options_;

@@ -69,6 +69,14 @@ class ChannelOwner {
   virtual boost::asio::awaitable<std::vector<StoredPublication>> read_stream(std::string channel, StreamQuery query);
 };
 
+struct PublishOptions {
+  // Only the newest publication of the channel matters (market ticks): a connection
+  // that is behind, i.e. still has an older conflatable publication of this channel
+  // waiting in its outbox, gets this one in that place instead of both in turn. A
+  // reader that keeps up gets every one. Not for channels with history.
+  bool conflatable = false;
+};
+
 using RpcMethod = std::function<boost::asio::awaitable<boost::json::value>(Principal, boost::json::value)>;
 
 // Offered by the realtime module through the ServiceRegistry.
@@ -78,7 +86,14 @@ class Realtime {
   virtual void register_namespace(std::string name, std::shared_ptr<ChannelOwner> owner) = 0;
   virtual void register_rpc(std::string method, RpcMethod method_fn) = 0;
   // Publishes from the server side (market ticks, notifications); returns the offset.
-  virtual std::uint64_t publish(const std::string& channel, const boost::json::value& data) = 0;
+  // Publications on `user#<id>` channels reach that user on every instance (through
+  // the bus; each instance keeps its own offsets); others only this instance's
+  // subscribers (every instance runs its own market feed).
+  virtual std::uint64_t publish(const std::string& channel, const boost::json::value& data,
+                                PublishOptions options) = 0;
+  std::uint64_t publish(const std::string& channel, const boost::json::value& data) {
+    return publish(channel, data, PublishOptions{});
+  }
   // Fans out a publication the channel's owner already persisted at `offset`
   // (strictly increasing per channel, without gaps) to this instance's subscribers and
   // every other instance (through the bus). Subscribers get a channel's offsets in

@@ -7,6 +7,7 @@
 #include "modules/realtime/client_session.h"
 #include "modules/realtime/connect_deadline.h"
 #include "modules/realtime/fanout.h"
+#include "modules/realtime/keep_alive.h"
 
 #include <boost/json/serialize.hpp>
 
@@ -32,11 +33,12 @@ class AccessTokenVerifier final : public TokenVerifier {
 // the hub, which holds it while it is subscribed.
 class SessionHandler final : public http::WsHandler {
  public:
-  SessionHandler(RealtimeCore& core, ConnectDeadline& deadline)
-      : session_(std::make_shared<ClientSession>(core)), deadline_(deadline) {}
+  SessionHandler(RealtimeCore& core, ConnectDeadline& deadline, KeepAlive& keep_alive)
+      : session_(std::make_shared<ClientSession>(core)), deadline_(deadline), keep_alive_(keep_alive) {}
   void on_open(std::shared_ptr<http::WsConnection> connection) override {
     deadline_.watch(connection, session_->connected_flag());
     session_->attach(std::move(connection));
+    keep_alive_.watch(session_);
   }
   boost::asio::awaitable<void> on_message(std::string message) override {
     co_await session_->on_frame(std::move(message));
@@ -46,6 +48,7 @@ class SessionHandler final : public http::WsHandler {
  private:
   std::shared_ptr<ClientSession> session_;
   ConnectDeadline& deadline_;
+  KeepAlive& keep_alive_;
 };
 
 class RealtimeModule final : public app::Module, public modules::gateway::RealtimeEndpoint, public Realtime {
@@ -59,12 +62,16 @@ class RealtimeModule final : public app::Module, public modules::gateway::Realti
     fanout_ = std::make_unique<Fanout>(*hub_, ctx.bus);
     deadline_ = std::make_unique<ConnectDeadline>(
         std::chrono::duration_cast<std::chrono::milliseconds>(ctx.config.duration("realtime.connect_timeout")));
+    const auto ping_interval =
+        std::chrono::duration_cast<std::chrono::seconds>(ctx.config.duration("realtime.ping_interval"));
+    keep_alive_ = std::make_unique<KeepAlive>(ping_interval);
     core_ = std::make_unique<RealtimeCore>(
         *hub_, *verifier_,
         SessionLimits{.max_subscriptions = static_cast<std::size_t>(ctx.config.integer("realtime.max_subscriptions")),
                       .commands_per_second = static_cast<double>(ctx.config.integer("realtime.commands_per_second")),
                       .command_burst = static_cast<double>(ctx.config.integer("realtime.commands_per_second")) * 2,
-                      .max_history_limit = 1000},
+                      .max_history_limit = 1000,
+                      .ping_interval = ping_interval},
         std::string("tradechat ") + build::version);
     if (auto* sessions = ctx.services.find<auth::SessionEvents>()) {
       RealtimeCore* core = core_.get();
@@ -77,7 +84,7 @@ class RealtimeModule final : public app::Module, public modules::gateway::Realti
   }
 
   std::unique_ptr<http::WsHandler> accept(const http::Request&) override {
-    return std::make_unique<SessionHandler>(*core_, *deadline_);
+    return std::make_unique<SessionHandler>(*core_, *deadline_, *keep_alive_);
   }
   void register_namespace(std::string name, std::shared_ptr<ChannelOwner> owner) override {
     std::lock_guard lock(core_->mutex);
@@ -87,8 +94,15 @@ class RealtimeModule final : public app::Module, public modules::gateway::Realti
     std::lock_guard lock(core_->mutex);
     core_->rpc[std::move(method)] = std::move(fn);
   }
-  std::uint64_t publish(const std::string& channel, const boost::json::value& data) override {
-    return hub_->publish(channel, data, std::nullopt);
+  std::uint64_t publish(const std::string& channel, const boost::json::value& data,
+                        PublishOptions options) override {
+    // A user's channel carries events that happen once (a mention, a notification),
+    // wherever that user is connected; market feeds run on every instance.
+    if (channel_namespace(channel) == "user#" && fanout_) {
+      fanout_->publish_everywhere(channel, data);
+      return 0;
+    }
+    return hub_->publish(channel, data, std::nullopt, options.conflatable);
   }
   void publish_at(const std::string& channel, std::uint64_t offset, const boost::json::value& data,
                   const boost::json::object& info) override {
@@ -104,6 +118,7 @@ class RealtimeModule final : public app::Module, public modules::gateway::Realti
   void stop() noexcept override {
     fanout_.reset();
     if (deadline_) deadline_->stop();
+    if (keep_alive_) keep_alive_->stop();
   }
 
  private:
@@ -112,6 +127,7 @@ class RealtimeModule final : public app::Module, public modules::gateway::Realti
   std::unique_ptr<Fanout> fanout_;  // after hub_: stopped (unsubscribed) before the hub goes
   std::unique_ptr<RealtimeCore> core_;
   std::unique_ptr<ConnectDeadline> deadline_;  // handlers hold a reference: lives as long as the module
+  std::unique_ptr<KeepAlive> keep_alive_;      // the same
 };
 
 }  // namespace
@@ -135,6 +151,13 @@ void add_config_keys(ConfigSchema& schema) {
               .default_value = "10s",
               .help = "a connection that has not sent its connect command by then is closed (3501)",
               .min = 100,
+              .max = 600'000});
+  schema.add({.key = "realtime.ping_interval",
+              .kind = K::duration,
+              .default_value = "25s",
+              .help = "a connected client gets a protocol ping ({}) this often and must answer before the next, "
+                      "else it is closed (3012)",
+              .min = 1000,
               .max = 600'000});
   schema.add({.key = "realtime.commands_per_second",
               .kind = K::integer,

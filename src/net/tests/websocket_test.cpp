@@ -16,7 +16,9 @@ namespace websocket = beast::websocket;
 using tcp = boost::asio::ip::tcp;
 
 // Echoes; "burst N SIZE" queues N messages of SIZE bytes in one turn;
-// "ephemeral N SIZE" queues N droppable messages and then one durable "last".
+// "ephemeral N SIZE" queues N droppable messages and then one durable "last";
+// "latest N SIZE" queues N keyed messages `a<i>` and `b<i>` (i < N, padded to SIZE)
+// in one turn, then "end".
 class TestHandler final : public WsHandler {
  public:
   void on_open(std::shared_ptr<WsConnection> c) override { conn_ = std::move(c); }
@@ -24,6 +26,17 @@ class TestHandler final : public WsHandler {
     int n = 0, size = 0;
     char kind[16] = {};
     if (std::sscanf(m.c_str(), "%15s %d %d", kind, &n, &size) == 3) {
+      if (std::string(kind) == "latest") {
+        for (int i = 0; i < n; ++i) {
+          for (const char* key : {"a", "b"}) {
+            auto text = key + std::to_string(i);
+            text.resize(std::max<std::size_t>(text.size(), static_cast<std::size_t>(size)), '.');
+            conn_->send_latest(std::move(text), key);
+          }
+        }
+        conn_->send("end");
+        co_return;
+      }
       bool droppable = std::string(kind) == "ephemeral";
       for (int i = 0; i < n; ++i) conn_->send(std::string(static_cast<std::size_t>(size), 'x'), droppable);
       if (droppable) conn_->send("last");
@@ -124,6 +137,22 @@ TEST_F(WebSocketTest, OverflowOfDurableMessagesDisconnectsWith3008) {
   ws->read(b, ec);
   EXPECT_EQ(ec, websocket::error::closed);
   EXPECT_EQ(ws->reason().code, kWsCloseSlow);
+}
+
+TEST_F(WebSocketTest, AKeyedMessageReplacesTheOlderOneStillInTheOutbox) {
+  auto ws = connect();
+  // 2 × 500 keyed messages of 1 KiB would be 1 MB, far over the 64 KiB outbox; each
+  // replaces its key's older one where it waits, so the reader gets the newest of
+  // each key, in their first places, and stays connected.
+  ws->write(boost::asio::buffer(std::string("latest 500 1024")));
+  auto got = read_text(*ws);
+  ASSERT_EQ(got.size(), 2 * 1024 + 4 + 2);
+  EXPECT_EQ(got.substr(0, 4), "a499");
+  EXPECT_EQ(got.substr(1025, 4), "b499");
+  EXPECT_EQ(got.substr(got.size() - 4), "\nend");
+  EXPECT_EQ(metrics_.counter("tradechat_ws_conflated_messages_total", "").value(), 998);
+  ws->write(boost::asio::buffer(std::string("still open")));
+  EXPECT_EQ(read_text(*ws), "echo:still open");
 }
 
 TEST_F(WebSocketTest, ShutdownClosesWith1001) {

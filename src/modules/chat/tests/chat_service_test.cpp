@@ -27,7 +27,7 @@ class RecordingRealtime final : public realtime::Realtime {
  public:
   void register_namespace(std::string, std::shared_ptr<realtime::ChannelOwner>) override {}
   void register_rpc(std::string, realtime::RpcMethod) override {}
-  std::uint64_t publish(const std::string& channel, const json::value&) override {
+  std::uint64_t publish(const std::string& channel, const json::value&, realtime::PublishOptions) override {
     std::lock_guard lock(mutex);
     personal.push_back(channel);
     return 0;

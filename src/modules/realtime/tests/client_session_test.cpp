@@ -18,10 +18,15 @@ namespace json = boost::json;
 class RecordingConnection final : public http::WsConnection {
  public:
   void send(std::string message, bool) override { frames.push_back(std::move(message)); }
+  void send_latest(std::string message, std::string key) override {
+    latest_keys.push_back(key);
+    frames.push_back(std::move(message));
+  }
   void close(std::uint16_t code, std::string) override { close_code = code; }
   const std::string& id() const override { return id_; }
   const std::string& remote_addr() const override { return id_; }
   std::vector<std::string> frames;
+  std::vector<std::string> latest_keys;
   std::uint16_t close_code = 0;
 
  private:
@@ -291,6 +296,97 @@ TEST_F(SessionTest, StreamRecoveryReadsTheStoreAndCatchesUpWithWhatTheHubFannedO
   auto hist = last(d).at("history").as_object().at("publications").as_array();
   ASSERT_EQ(hist.size(), 2u);
   EXPECT_EQ(hist[0].at("offset").as_int64(), 7);
+}
+
+TEST_F(SessionTest, SubscriptionsPerConnectionAreLimited) {
+  core_.limits.max_subscriptions = 3;  // the personal channel counts as one
+  auto c = connected("alice");
+  send(c, R"({"id":2,"subscribe":{"channel":"room:1"}})");
+  send(c, R"({"id":3,"subscribe":{"channel":"room:2"}})");
+  EXPECT_TRUE(last(c).contains("subscribe"));
+  send(c, R"({"id":4,"subscribe":{"channel":"room:3"}})");
+  EXPECT_EQ(last(c).at("error").as_object().at("code").as_int64(), codes::limit_exceeded);
+  EXPECT_FALSE(hub_.is_subscribed("room:3", *c.session));
+  // Unsubscribing frees a place.
+  send(c, R"({"id":5,"unsubscribe":{"channel":"room:1"}})");
+  send(c, R"({"id":6,"subscribe":{"channel":"room:3"}})");
+  EXPECT_TRUE(last(c).contains("subscribe"));
+  EXPECT_TRUE(hub_.is_subscribed("room:3", *c.session));
+}
+
+TEST_F(SessionTest, RefreshTakesANewTokenOfTheSameUserOnly) {
+  auto c = connected("alice");
+  send(c, R"({"id":2,"refresh":{"token":")" + token("alice", 900) + R"("}})");
+  auto r = last(c).at("refresh").as_object();
+  EXPECT_TRUE(r.at("expires").as_bool());
+  EXPECT_GT(r.at("ttl").as_int64(), 600);
+  send(c, R"({"id":3,"refresh":{"token":")" + token("alice", -60) + R"("}})");
+  EXPECT_EQ(last(c).at("error").as_object().at("code").as_int64(), codes::token_expired);
+  EXPECT_EQ(c.conn->close_code, 0);
+  send(c, R"({"id":4,"refresh":{"token":")" + token("bob") + R"("}})");
+  EXPECT_EQ(c.conn->close_code, codes::close_invalid_token) << "another user's token ends the connection";
+}
+
+TEST_F(SessionTest, ServerPingsMustBeAnsweredBeforeTheNext) {
+  auto c = connected("alice");
+  auto connect = last(c).at("connect").as_object();
+  EXPECT_EQ(connect.at("ping").as_int64(), 25);
+  EXPECT_TRUE(connect.at("pong").as_bool());
+  EXPECT_TRUE(c.session->ping());
+  EXPECT_EQ(c.conn->frames.back(), "{}");
+  send(c, "{}");  // the SDK's pong
+  EXPECT_TRUE(c.session->ping());
+  EXPECT_EQ(c.conn->close_code, 0);
+  EXPECT_FALSE(c.session->ping()) << "the previous ping went unanswered";
+  EXPECT_EQ(c.conn->close_code, codes::close_no_pong);
+  // Not connected yet: the connect deadline reaps it, pings do not.
+  auto early = client();
+  EXPECT_TRUE(early.session->ping());
+  EXPECT_TRUE(early.conn->frames.empty());
+  // Gone: the keep-alive forgets it.
+  c.session->on_close();
+  EXPECT_FALSE(c.session->ping());
+}
+
+TEST_F(SessionTest, JoinAndLeavePushesAndHistorySince) {
+  auto a = connected("alice");
+  auto b = connected("bob");
+  send(a, R"({"id":2,"subscribe":{"channel":"room:4"}})");
+  std::string epoch(last(a).at("subscribe").as_object().at("epoch").as_string());
+  send(b, R"({"id":2,"subscribe":{"channel":"room:4"}})");
+  auto join = last(a).at("push").as_object();
+  EXPECT_EQ(join.at("channel").as_string(), "room:4");
+  EXPECT_EQ(join.at("join").as_object().at("info").as_object().at("user").as_string(), "bob");
+  send(b, R"({"id":3,"unsubscribe":{"channel":"room:4"}})");
+  auto leave = last(a).at("push").as_object();
+  EXPECT_EQ(leave.at("leave").as_object().at("info").as_object().at("user").as_string(), "bob");
+  for (int i = 0; i < 4; ++i) {
+    send(a, R"({"id":)" + std::to_string(10 + i) + R"(,"publish":{"channel":"room:4","data":{"text":"m"}}})");
+  }
+  send(a, R"({"id":20,"history":{"channel":"room:4","limit":10,"since":{"offset":2,"epoch":")" + epoch + R"("}}})");
+  std::vector<std::int64_t> offsets;
+  for (const auto& p : last(a).at("history").as_object().at("publications").as_array())
+    offsets.push_back(p.at("offset").as_int64());
+  EXPECT_EQ(offsets, (std::vector<std::int64_t>{3, 4}));
+  send(a, R"({"id":21,"history":{"channel":"room:4","limit":10,"since":{"offset":2,"epoch":"old"}}})");
+  EXPECT_EQ(last(a).at("error").as_object().at("code").as_int64(), 112);
+}
+
+TEST_F(SessionTest, ConflatablePublicationsGoToTheOutboxKeyedByChannel) {
+  // Like market's channels: no history, nobody publishes but the server.
+  struct TickOwner final : ChannelOwner {
+    boost::asio::awaitable<SubscribeGrant> authorize_subscribe(Principal, std::string) override { co_return {}; }
+    boost::asio::awaitable<json::value> accept_publication(Principal, std::string, json::value) override {
+      throw errors::forbidden("server only");
+    }
+  };
+  core_.owners["market"] = std::make_shared<TickOwner>();
+  auto a = connected("alice");
+  send(a, R"({"id":2,"subscribe":{"channel":"market:BTC"}})");
+  hub_.publish("market:BTC", json::object{{"price", 1}}, std::nullopt, true);
+  hub_.publish("market:BTC", json::object{{"price", 2}}, std::nullopt, false);
+  EXPECT_EQ(a.conn->latest_keys, (std::vector<std::string>{"market:BTC"})) << "only the conflatable one is keyed";
+  EXPECT_EQ(last(a).at("push").as_object().at("pub").as_object().at("data").as_object().at("price").as_int64(), 2);
 }
 
 }  // namespace

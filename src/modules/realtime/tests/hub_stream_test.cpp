@@ -4,6 +4,8 @@
 // subscription.
 #include "modules/realtime/hub.h"
 
+#include "modules/realtime/fanout.h"
+
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
@@ -16,6 +18,7 @@ class Recorder final : public Subscriber {
  public:
   explicit Recorder(std::string user) : user_(std::move(user)) {}
   void deliver(const std::string& frame, bool) override { frames.push_back(frame); }
+  void deliver_latest(const std::string& frame, const std::string&) override { frames.push_back(frame); }
   const std::string& client_id() const override { return user_; }
   const std::string& user_id() const override { return user_; }
   std::vector<std::uint64_t> offsets() const {
@@ -103,6 +106,20 @@ TEST(HubStream, UnsubscribeUserEndsOnlyThatUsersSubscriptions) {
   hub.publish_at("room:1", 6, json::object{}, std::nullopt);
   EXPECT_EQ(kept->offsets(), (std::vector<std::uint64_t>{6}));
   EXPECT_TRUE(gone->offsets().empty());
+}
+
+TEST(Fanout, AUserChannelPublicationFromAnotherInstanceGetsThisHubsOffset) {
+  metrics::Registry metrics;
+  auto bus = infra::bus::open_memory(metrics);
+  Hub hub(HubOptions{});
+  Fanout fanout(hub, *bus);
+  auto r = std::make_shared<Recorder>("u");
+  hub.subscribe("user#u", r, SubscribeGrant{.history = true}, std::nullopt, [](const auto&, const auto*) {});
+  fanout.on_message(R"({"origin":"elsewhere","channel":"user#u","hub":true,"data":{"type":"mention"}})");
+  fanout.on_message(R"({"origin":"elsewhere","channel":"user#u","hub":true,"data":{"type":"notification"}})");
+  EXPECT_EQ(r->offsets(), (std::vector<std::uint64_t>{1, 2}));
+  fanout.on_message(R"({"origin":"elsewhere","channel":"user#u","hub":"yes","data":{}})");  // malformed: ignored
+  EXPECT_EQ(r->frames.size(), 2u);
 }
 
 }  // namespace
