@@ -181,7 +181,7 @@ class Bench {
     int opened = 0;
     while (ready_ < total) {
       while (opened < total && opened - ready_ < 256) {
-        const Role role = o_.mode == "echo"                  ? Role::echo
+        const Role role = o_.mode == "echo"                             ? Role::echo
                           : (o_.mode == "fanout" && opened == o_.conns) ? Role::publisher
                                                                         : Role::subscriber;
         if (!open_conn(role)) return 1;
@@ -263,8 +263,8 @@ class Bench {
     c->fd = fd;
     c->role = role;
     c->out = "GET " + std::string(o_.tc() ? "/connection/websocket" : "/") +
-              " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+             " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT | EPOLLET;
     ev.data.ptr = c.get();
@@ -474,9 +474,9 @@ class Bench {
   void publish() {
     const auto stamp = std::to_string(now_us());
     if (o_.tc()) {
-      queue(*publisher_, client_frame(R"({"id":)" + std::to_string(publisher_->next_id++) +
-                                      R"(,"publish":{"channel":")" + o_.pub_channel + R"(","data":{"text":"@)" +
-                                      o_.mention + " t=" + stamp + R"("}}})"));
+      queue(*publisher_,
+            client_frame(R"({"id":)" + std::to_string(publisher_->next_id++) + R"(,"publish":{"channel":")" +
+                         o_.pub_channel + R"(","data":{"text":"@)" + o_.mention + " t=" + stamp + R"("}}})"));
     } else {
       // About the size of tradechat's mention push, so both move the same bytes.
       std::string text = "t=" + stamp + " ";

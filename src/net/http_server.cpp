@@ -118,12 +118,17 @@ class WsConnectionImpl final : public WsConnection, public std::enable_shared_fr
         continue;
       }
       if (!queue_.empty()) {
-        // Everything queued since the last write leaves in one frame (and one syscall).
+        // Everything queued since the last write leaves in one frame (and one syscall);
+        // a lone message is written as it is, without a copy.
         std::string batch;
-        batch.reserve(queued_bytes_ + queue_.size());
-        for (auto& item : queue_) {
-          if (!batch.empty()) batch.push_back('\n');
-          batch += item.text;
+        if (queue_.size() == 1) {
+          batch = std::move(queue_.front().text);
+        } else {
+          batch.reserve(queued_bytes_ + queue_.size());
+          for (auto& item : queue_) {
+            if (!batch.empty()) batch.push_back('\n');
+            batch += item.text;
+          }
         }
         queue_.clear();
         latest_.clear();
@@ -500,7 +505,11 @@ asio::awaitable<void> HttpServer::Impl::http_session(tcp::socket socket) {
         }
         unregister_session(session_id);
         upgraded = true;
-        co_await websocket_session(std::move(stream), parser.release(), std::move(handler), remote);
+        // A coroutine of its own, so this frame (its read buffer, parser and request
+        // copy) is freed for the life of the WebSocket: idle connections stay small.
+        auto executor = stream.get_executor();
+        asio::co_spawn(executor, websocket_session(std::move(stream), parser.release(), std::move(handler), remote),
+                       [](const std::exception_ptr& e) { log_spawn_failure(e, "websocket session"); });
         co_return;
       }
     }
@@ -576,6 +585,7 @@ asio::awaitable<void> HttpServer::Impl::websocket_session(beast::tcp_stream stre
     connection_closed();
     co_return;
   }
+  upgrade = {};  // its headers are not needed for the life of the connection
 
   ws_open.add(1);
   auto conn = std::make_shared<WsConnectionImpl>(ws, remote, options.ws_max_outbox_bytes, metrics);
@@ -619,6 +629,7 @@ asio::awaitable<void> HttpServer::Impl::websocket_session(beast::tcp_stream stre
     }
     std::string message = beast::buffers_to_string(buffer.data());
     buffer.consume(buffer.size());
+    buffer.shrink_to_fit();  // an idle connection keeps no read buffer
     try {
       co_await handler->on_message(std::move(message));
     } catch (const std::exception& e) {

@@ -240,10 +240,8 @@ void ClientSession::on_connect(std::uint64_t id, const json::object& req) {
   }
   // The SDK answers each server ping with `{}` (pong: true) and reconnects when
   // pings stop coming (it waits `ping` seconds plus its own grace).
-  json::object connect{{"client", client_id_},
-                       {"version", core_.version},
-                       {"ping", core_.limits.ping_interval.count()},
-                       {"pong", true}};
+  json::object connect{
+      {"client", client_id_}, {"version", core_.version}, {"ping", core_.limits.ping_interval.count()}, {"pong", true}};
   if (result.expires_at_s > 0) {
     auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
     connect["expires"] = true;

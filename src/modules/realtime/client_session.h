@@ -58,7 +58,7 @@ struct SessionLimits {
   double commands_per_second = 50;
   double command_burst = 100;
   std::size_t max_history_limit = 1000;
-  std::size_t max_recover = 1000;  // publications a recovering subscribe replays at most
+  std::size_t max_recover = 1000;          // publications a recovering subscribe replays at most
   std::chrono::seconds ping_interval{25};  // announced in the connect reply (`ping`, `pong: true`)
 };
 

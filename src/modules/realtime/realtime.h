@@ -89,8 +89,7 @@ class Realtime {
   // Publications on `user#<id>` channels reach that user on every instance (through
   // the bus; each instance keeps its own offsets); others only this instance's
   // subscribers (every instance runs its own market feed).
-  virtual std::uint64_t publish(const std::string& channel, const boost::json::value& data,
-                                PublishOptions options) = 0;
+  virtual std::uint64_t publish(const std::string& channel, const boost::json::value& data, PublishOptions options) = 0;
   std::uint64_t publish(const std::string& channel, const boost::json::value& data) {
     return publish(channel, data, PublishOptions{});
   }

@@ -94,8 +94,7 @@ class RealtimeModule final : public app::Module, public modules::gateway::Realti
     std::lock_guard lock(core_->mutex);
     core_->rpc[std::move(method)] = std::move(fn);
   }
-  std::uint64_t publish(const std::string& channel, const boost::json::value& data,
-                        PublishOptions options) override {
+  std::uint64_t publish(const std::string& channel, const boost::json::value& data, PublishOptions options) override {
     // A user's channel carries events that happen once (a mention, a notification),
     // wherever that user is connected; market feeds run on every instance.
     if (channel_namespace(channel) == "user#" && fanout_) {
