@@ -3,7 +3,7 @@
 // does not is closed with 3012 and reconnects), and per-client conflation of market
 // ticks (a reader that falls behind gets each symbol's newest tick instead of a
 // backlog, and is not disconnected).
-import { test, before, after } from "node:test";
+import { test, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -16,20 +16,16 @@ import { apiClient, signUp } from "./lib/accounts.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+// Each test runs its own server: one pings every second, the other keeps the
+// default interval (its slow reader, which cannot answer pings, must not be reaped
+// for that) and ticks every 10 ms.
 let server;
 let api;
-before(async () => {
-  server = await startServer({
-    args: [
-      "--set", "realtime.ping_interval=1s",
-      "--set", "ws.max_outbox_bytes=64KiB",
-      "--set", "market.simulator.tick_interval=10ms",
-      "--set", "market.simulator.history_days=1",
-    ],
-  });
+async function start(args) {
+  server = await startServer({ args });
   api = apiClient(server.url);
-});
-after(async () => assertCleanExit(assert, await server.stop()));
+}
+afterEach(async () => assertCleanExit(assert, await server.stop()));
 
 const url = () => `ws://127.0.0.1:${server.port}/connection/websocket`;
 
@@ -40,6 +36,7 @@ async function metric(name) {
 }
 
 test("server pings: the SDK answers and stays connected; a client that does not is closed with 3012", async () => {
+  await start(["--set", "realtime.ping_interval=1s", "--set", "market.simulator.history_days=1"]);
   const user = await signUp(api, "pinger");
   // A raw client that never answers.
   const raw = new WebSocket(url());
@@ -91,6 +88,11 @@ function slowReader(frames) {
 }
 
 test("a reader that falls behind gets each symbol's newest tick, not a backlog, and stays connected", async () => {
+  await start([
+    "--set", "ws.max_outbox_bytes=64KiB",
+    "--set", "market.simulator.tick_interval=10ms",
+    "--set", "market.simulator.history_days=1",
+  ]);
   const user = await signUp(api, "slowpoke");
   const { items } = (await api("/api/v1/instruments", { token: user.access_token })).json;
   const symbols = items.map((i) => i.symbol);

@@ -35,14 +35,15 @@ void Fanout::publish(const std::string& channel, std::uint64_t offset, const jso
   }
 }
 
-void Fanout::publish_everywhere(const std::string& channel, const json::value& data) {
-  hub_.publish(channel, data, std::nullopt);
+std::uint64_t Fanout::publish_everywhere(const std::string& channel, const json::value& data) {
+  const auto offset = hub_.publish(channel, data, std::nullopt);
   try {
     bus_.publish(kSubject, json::serialize(json::object{
                                {"origin", instance_}, {"channel", channel}, {"hub", true}, {"data", data}}));
   } catch (const std::exception& e) {
     log::warn("realtime: publish to other instances failed", {{"channel", channel}, {"error", e.what()}});
   }
+  return offset;
 }
 
 namespace {

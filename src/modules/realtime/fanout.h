@@ -30,7 +30,8 @@ class Fanout {
 
   // A publication on a channel of the hub's own (user#<id>): delivered here, and on
   // every other instance, where that instance's hub assigns its own offset.
-  void publish_everywhere(const std::string& channel, const boost::json::value& data);
+  // Returns this instance's offset.
+  std::uint64_t publish_everywhere(const std::string& channel, const boost::json::value& data);
 
   // Ends `user_id`'s subscriptions to `channel` here and on the other instances.
   void unsubscribe_user(const std::string& channel, const std::string& user_id);

@@ -97,10 +97,7 @@ class RealtimeModule final : public app::Module, public modules::gateway::Realti
   std::uint64_t publish(const std::string& channel, const boost::json::value& data, PublishOptions options) override {
     // A user's channel carries events that happen once (a mention, a notification),
     // wherever that user is connected; market feeds run on every instance.
-    if (channel_namespace(channel) == "user#" && fanout_) {
-      fanout_->publish_everywhere(channel, data);
-      return 0;
-    }
+    if (channel_namespace(channel) == "user#" && fanout_) return fanout_->publish_everywhere(channel, data);
     return hub_->publish(channel, data, std::nullopt, options.conflatable);
   }
   void publish_at(const std::string& channel, std::uint64_t offset, const boost::json::value& data,

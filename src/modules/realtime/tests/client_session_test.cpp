@@ -375,7 +375,9 @@ TEST_F(SessionTest, JoinAndLeavePushesAndHistorySince) {
 TEST_F(SessionTest, ConflatablePublicationsGoToTheOutboxKeyedByChannel) {
   // Like market's channels: no history, nobody publishes but the server.
   struct TickOwner final : ChannelOwner {
-    boost::asio::awaitable<SubscribeGrant> authorize_subscribe(Principal, std::string) override { co_return {}; }
+    boost::asio::awaitable<SubscribeGrant> authorize_subscribe(Principal, std::string) override {
+      co_return SubscribeGrant{};
+    }
     boost::asio::awaitable<json::value> accept_publication(Principal, std::string, json::value) override {
       throw errors::forbidden("server only");
     }
