@@ -45,10 +45,10 @@ test("server pings: the SDK answers and stays connected; a client that does not 
   raw.on("message", (m) => got.push(m.toString()));
   raw.on("open", () => raw.send(JSON.stringify({ id: 1, connect: { token: user.access_token } })));
   assert.equal(await closed, 3012, "no pong");
-  const connect = JSON.parse(got[0]).connect;
+  const connect = JSON.parse(got.find((m) => m.includes('"connect"'))).connect;
   assert.equal(connect.ping, 1);
   assert.equal(connect.pong, true);
-  assert.ok(got.includes("{}"), "it was pinged first");
+  assert.ok(got.indexOf("{}") > 0, "it was pinged after its connect reply");
 
   // The SDK answers every ping: one socket, connected throughout.
   const sockets = [];

@@ -230,7 +230,6 @@ void ClientSession::on_connect(std::uint64_t id, const json::object& req) {
   }
   principal_ = *result.principal;
   connected_ = true;
-  connected_flag_->store(true);
   core_.track(principal_.session_id, connection_);
   // The personal channel is a server-side subscription: the client does not ask.
   const std::string personal = "user#" + principal_.user_id;
@@ -252,6 +251,9 @@ void ClientSession::on_connect(std::uint64_t id, const json::object& req) {
     reply(id, "connect", std::move(connect));
   };
   subscribe_to(personal, {.history = true}, sub_req, send_connect);
+  // After the reply is queued: the keep-alive pings connected sessions only, and a
+  // ping must not reach the client before its connect reply.
+  connected_flag_->store(true);
 }
 
 void ClientSession::subscribe_to(const std::string& channel, const SubscribeGrant& grant, const json::object& req,
