@@ -364,9 +364,9 @@ TEST_F(SessionTest, JoinAndLeavePushesAndHistorySince) {
     send(a, R"({"id":)" + std::to_string(10 + i) + R"(,"publish":{"channel":"room:4","data":{"text":"m"}}})");
   }
   send(a, R"({"id":20,"history":{"channel":"room:4","limit":10,"since":{"offset":2,"epoch":")" + epoch + R"("}}})");
+  const auto history = last(a).at("history").as_object();
   std::vector<std::int64_t> offsets;
-  for (const auto& p : last(a).at("history").as_object().at("publications").as_array())
-    offsets.push_back(p.at("offset").as_int64());
+  for (const auto& p : history.at("publications").as_array()) offsets.push_back(p.at("offset").as_int64());
   EXPECT_EQ(offsets, (std::vector<std::int64_t>{3, 4}));
   send(a, R"({"id":21,"history":{"channel":"room:4","limit":10,"since":{"offset":2,"epoch":"old"}}})");
   EXPECT_EQ(last(a).at("error").as_object().at("code").as_int64(), 112);
