@@ -23,9 +23,10 @@ class ObvIndicator : public Streaming<ObvIndicator> {
       }
       return out;
     }
-    double total = s.total_;
-    if (b.close > s.prev_close_) total += b.volume;
-    if (b.close < s.prev_close_) total -= b.volume;
+    // Selects, not branches: up and down closes alternate at random.
+    const double up = b.close > s.prev_close_ ? b.volume : 0.0;
+    const double down = b.close < s.prev_close_ ? b.volume : 0.0;
+    const double total = s.total_ + up - down;
     if constexpr (C) {
       s.total_ = total;
       s.prev_close_ = b.close;

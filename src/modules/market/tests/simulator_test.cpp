@@ -133,5 +133,43 @@ TEST(Simulator, StockVolumeFollowsTheIntradayU) {
   EXPECT_GT(close, 1.2 * lunch);
 }
 
+// Volume by UTC hour of day, summed over the bars given.
+std::map<int, double> volume_by_hour(const std::vector<Candle>& bars) {
+  std::map<int, double> v;
+  for (const auto& b : bars) v[static_cast<int>((b.time_ms / 3'600'000) % 24)] += b.volume;
+  return v;
+}
+
+TEST(Simulator, FxVolumePeaksInTheLondonNewYorkOverlapAndCryptoInTheAfternoon) {
+  const std::int64_t monday = kJan15 - kMin * 1440 * 3;
+  const auto fx = volume_by_hour(history_of(5, index_of("EURUSD"), 3, monday));
+  EXPECT_GT(fx.at(14), 2 * fx.at(2));  // ~14:00 UTC against the Asian night
+  const auto crypto = volume_by_hour(history_of(5, index_of("BTCUSD"), 3, monday));
+  EXPECT_GT(crypto.at(15), 1.5 * crypto.at(3));
+}
+
+// Realised volatility of hourly returns, annualised over the instrument's trading
+// hours per year, is the instrument's volatility (GARCH's long-run level).
+TEST(Simulator, RealisedVolatilityMatchesEachInstrumentsParameter) {
+  const auto all = simulated_instruments();
+  for (const auto& [symbol, hours_per_year] : {std::pair{"BTCUSD", 365.25 * 24}, std::pair{"EURUSD", 260.0 * 24}}) {
+    Simulator sim(all, 3);
+    std::vector<double> r;
+    const std::int64_t from = kJan15 - kMin * 1440 * 365;
+    const auto i = index_of(symbol);
+    sim.history(from, kJan15, 60, [&](std::size_t k, const Candle& c) {
+      if (k == i) r.push_back(std::log(c.close / c.open));
+    });
+    ASSERT_GT(r.size(), 5000u) << symbol;
+    double mean = 0, var = 0;
+    for (double x : r) mean += x;
+    mean /= static_cast<double>(r.size());
+    for (double x : r) var += (x - mean) * (x - mean);
+    var /= static_cast<double>(r.size() - 1);
+    const double annual = std::sqrt(var * hours_per_year);
+    EXPECT_NEAR(annual, all[i].volatility, 0.25 * all[i].volatility) << symbol;
+  }
+}
+
 }  // namespace
 }  // namespace tc::market
