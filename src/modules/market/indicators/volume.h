@@ -23,10 +23,9 @@ class ObvIndicator : public Streaming<ObvIndicator> {
       }
       return out;
     }
-    // Selects, not branches: up and down closes alternate at random.
-    const double up = b.close > s.prev_close_ ? b.volume : 0.0;
-    const double down = b.close < s.prev_close_ ? b.volume : 0.0;
-    const double total = s.total_ + up - down;
+    double total = s.total_;
+    if (b.close > s.prev_close_) total += b.volume;
+    if (b.close < s.prev_close_) total -= b.volume;
     if constexpr (C) {
       s.total_ = total;
       s.prev_close_ = b.close;
