@@ -127,13 +127,14 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view s) {
         om > 59) {
       return std::nullopt;
     }
-    offset_min = (s[at] == '+' ? 1 : -1) * (oh * 60 + om);
+    offset_min = (s[at] == '+' ? 1 : -1) * (std::int64_t{oh} * 60 + om);
     at += 6;
   } else {
     return std::nullopt;
   }
   if (at != s.size()) return std::nullopt;
-  const std::int64_t seconds = days_from_civil(y, mo, d) * 86'400 + h * 3600 + mi * 60 + se - offset_min * 60;
+  const std::int64_t seconds =
+      days_from_civil(y, mo, d) * 86'400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + se - offset_min * 60;
   return seconds * 1000 + ms;
 }
 

@@ -106,7 +106,7 @@ asio::awaitable<void> AlpacaFeed::stream_loop(AlpacaFeed* self) {
   while (!self->stopping()) {
     ++self->connections_;
     self->on_connect();
-    http::WsClient::Replier handler = [self](std::string message) { return self->on_message(message); };
+    http::WsClient::Replier handler = [self](const std::string& message) { return self->on_message(message); };
     try {
       co_await self->client_->run_with_replies(self->options_.url, handler);
     } catch (const std::exception& e) {
