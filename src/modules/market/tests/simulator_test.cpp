@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -169,6 +170,33 @@ TEST(Simulator, RealisedVolatilityMatchesEachInstrumentsParameter) {
     const double annual = std::sqrt(var * hours_per_year);
     EXPECT_NEAR(annual, all[i].volatility, 0.25 * all[i].volatility) << symbol;
   }
+}
+
+// Jumps are the only source of moves many times the minute's volatility: the same
+// instrument with and without them, side by side in one simulator.
+TEST(Simulator, JumpsArePoissonArrivalsFarOutsideTheDiffusion) {
+  auto make = [](const char* symbol, double jumps_per_year) {
+    return Instrument{.symbol = symbol,
+                      .asset_class = "crypto",
+                      .tick_size = 1e-8,
+                      .calendar = CalendarKind::always,
+                      .start_price = 100,
+                      .drift = 0,
+                      .volatility = 0.5,
+                      .factor_loading = 0,
+                      .jumps_per_year = jumps_per_year};
+  };
+  Simulator sim({make("CALM", 0), make("JUMPY", 20'000)}, 9);
+  const double sigma = 0.5 / std::sqrt(365.25 * 1440);  // per-minute volatility
+  std::array<int, 2> big{0, 0};
+  sim.history(kJan15, kJan15 + kMin * 1440 * 2, 1, [&](std::size_t i, const Candle& c) {
+    if (std::abs(std::log(c.close / c.open)) > 15 * sigma) ++big[i];
+  });
+  EXPECT_EQ(big[0], 0);
+  // 20,000 a year is ~110 in two days; a jump (sd 2.5 %, 36 sigma) exceeds 15 sigma
+  // about two times in three: ~75 expected.
+  EXPECT_GT(big[1], 40);
+  EXPECT_LT(big[1], 130);
 }
 
 }  // namespace
