@@ -140,9 +140,10 @@ ConfigSchema core_config_schema() {
   s.add({.key = "market.feed",
          .kind = K::enumeration,
          .default_value = "simulator",
-         .help = "where live prices come from: simulator, replay of stored candles (market.replay.*), or "
-                 "binance (crypto trades from Binance public streams, market.binance.url)",
-         .allowed = {"simulator", "replay", "binance"}});
+         .help = "where live prices come from: simulator, replay of stored candles (market.replay.*), "
+                 "binance (crypto trades from Binance public streams, market.binance.url), or alpaca (US stock "
+                 "trades and quotes from Alpaca's stream, market.alpaca.*)",
+         .allowed = {"simulator", "replay", "binance", "alpaca"}});
   s.add({.key = "ai.providers",
          .kind = K::list,
          .default_value = "",

@@ -60,19 +60,34 @@ void WsClient::cancel() {
 
 namespace {
 
+// One writer: replies go out from the read loop itself, so at most one write is
+// ever in flight.
 template <class Stream>
-asio::awaitable<void> read_all(Stream& stream, const std::function<void(std::string)>& on_message) {
+asio::awaitable<void> read_all(Stream& stream, const WsClient::Replier& on_message) {
   beast::flat_buffer buffer;
   for (;;) {
     co_await stream.async_read(buffer, asio::use_awaitable);
-    if (stream.got_text()) on_message(beast::buffers_to_string(buffer.data()));
+    std::vector<std::string> replies;
+    if (stream.got_text()) replies = on_message(beast::buffers_to_string(buffer.data()));
     buffer.consume(buffer.size());
+    for (const auto& reply : replies) {
+      stream.text(true);
+      co_await stream.async_write(asio::buffer(reply), asio::use_awaitable);
+    }
   }
 }
 
 }  // namespace
 
 asio::awaitable<void> WsClient::run(WsUrl url, std::function<void(std::string)> on_message) {
+  Replier replier = [on_message = std::move(on_message)](std::string message) {
+    on_message(std::move(message));
+    return std::vector<std::string>{};
+  };
+  co_await run_with_replies(std::move(url), std::move(replier));
+}
+
+asio::awaitable<void> WsClient::run_with_replies(WsUrl url, Replier on_message) {
   auto impl = impl_;  // alive for the whole run
   impl->cancelled = false;
   tcp::resolver resolver(impl->executor);

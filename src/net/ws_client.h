@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tc::http {
 
@@ -34,6 +35,10 @@ class WsClient {
   // message until the peer closes, the connection fails, or cancel() is called.
   // Throws on failure (and on cancel). One run at a time; pings are answered.
   boost::asio::awaitable<void> run(WsUrl url, std::function<void(std::string)> on_message);
+  // The same for protocols that answer (a vendor's auth and subscribe steps): every
+  // text the handler returns is sent, in order, before the next message is read.
+  using Replier = std::function<std::vector<std::string>(std::string)>;
+  boost::asio::awaitable<void> run_with_replies(WsUrl url, Replier on_message);
   // Ends a run in progress; call on the client's executor.
   void cancel();
 

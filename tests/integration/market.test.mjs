@@ -7,7 +7,12 @@ import assert from "node:assert/strict";
 import { Centrifuge } from "centrifuge";
 import WebSocket, { WebSocketServer } from "ws";
 import ti from "technicalindicators";
-import { startServer, assertCleanExit } from "./lib/server.mjs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { startServer, assertCleanExit, binary } from "./lib/server.mjs";
+import { cli } from "./lib/accounts.mjs";
 
 let server;
 let token;
@@ -86,6 +91,9 @@ test("candles: history is there at once, well formed, oldest first; daily bucket
       if (k > 0) assert.ok(c.time_ms > items[k - 1].time_ms);
     }
   }
+  // Simulated prices are labelled so on every response that carries them.
+  assert.equal((await json("/api/v1/instruments/BTCUSD/candles?timeframe=1h&limit=1")).simulated, true);
+  assert.equal((await json("/api/v1/instruments/BTCUSD/indicators/sma?timeframe=1h&limit=30")).simulated, true);
   // Crypto days start at UTC midnight; US stocks at New York midnight (UTC−4/−5).
   const btc = await json("/api/v1/instruments/BTCUSD/candles?timeframe=1d&limit=10");
   for (const c of btc.items) assert.equal(c.time_ms % 86_400_000, 0);
@@ -317,6 +325,7 @@ test("live: ticks on market:<SYMBOL> and the forming candle on candles:<SYMBOL>:
   assert.equal(c.symbol, "BTCUSD");
   assert.equal(c.timeframe, "1m");
   assert.equal(c.time_ms % 60_000, 0);
+  assert.equal(c.simulated, true);
   assert.ok(c.low <= c.close && c.close <= c.high);
   // The retained raw ticks include the one we were sent.
   const recent = (await json("/api/v1/instruments/BTCUSD/ticks?limit=1000")).items;
@@ -339,28 +348,81 @@ test("live: ticks on market:<SYMBOL> and the forming candle on candles:<SYMBOL>:
   client.disconnect();
 });
 
-test("market.feed=replay: the feed replays stored candles and nothing is labelled simulated", async () => {
-  let replay;
+// Import as an admin (a bad file changes nothing; a good one is stored in one
+// piece), then restart on the same data with market.feed=replay: the live series
+// are rebuilt from the stored candles, every timeframe, nothing labelled simulated.
+test("CSV import is all or nothing, and market.feed=replay replays what was imported", { timeout: 120_000 }, async () => {
+  let first, replay;
+  const t0 = 1704153600000; // 2024-01-02T00:00:00Z
+  const rows = Array.from({ length: 10 }, (_, i) => {
+    const o = 42000 + 10 * i, c = i % 3 === 0 ? o - 4 : o + 6;
+    return { time_ms: t0 + i * 60000, open: o, high: Math.max(o, c) + 2, low: Math.min(o, c) - 3, close: c, volume: 1 + i };
+  });
   try {
     // Its own embedded database (a second server on a shared PostgreSQL database
     // would meet the first one's encrypted keys).
-    replay = await startServer({
-      args: ["--set", "market.feed=replay", "--set", "market.replay.speed=600"],
-      env: { TRADECHAT_DATABASE_URL: "" },
-    });
-    const login = await (async () => {
-      const post = (path, body) =>
-        fetch(replay.url + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-      const password = "correct horse replay staple";
-      assert.equal((await post("/api/v1/auth/register", { username: "replayer", email: "r@example.com", password })).status, 201);
-      return (await (await post("/api/v1/auth/login", { username: "replayer", password })).json()).access_token;
-    })();
-    const get = async (path) => (await fetch(replay.url + path, { headers: { Authorization: `Bearer ${login}` } })).json();
-    const { items } = await get("/api/v1/instruments");
+    first = await startServer({ args: ["--set", "market.feed=replay"], env: { TRADECHAT_DATABASE_URL: "" } });
+    const post = (base, path, body) =>
+      fetch(base + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const password = "correct horse replay staple";
+    assert.equal((await post(first.url, "/api/v1/auth/register", { username: "replayer", email: "r@example.com", password })).status, 201);
+    assert.equal(cli(first, ["users", "set-role", "replayer", "admin"]).status, 0);
+    const login = async (base) => (await (await post(base, "/api/v1/auth/login", { username: "replayer", password })).json()).access_token;
+    let access = await login(first.url);
+    const get = async (base, path) => (await fetch(base + path, { headers: { Authorization: `Bearer ${access}` } })).json();
+    const upload = (csv, type = "text/csv") =>
+      fetch(`${first.url}/api/v1/instruments/BTCUSD/candles/import?timeframe=1m`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${access}`, "Content-Type": type },
+        body: csv,
+      });
+    const { items } = await get(first.url, "/api/v1/instruments");
     assert.ok(items.length >= 30 && items.every((i) => i.simulated === false));
     // A fresh database has nothing stored, so there is nothing to replay (yet).
-    assert.deepEqual((await get("/api/v1/instruments/BTCUSD/candles?timeframe=1m")).items, []);
+    assert.deepEqual((await get(first.url, "/api/v1/instruments/BTCUSD/candles?timeframe=1m")).items, []);
+
+    const header = "timestamp,open,high,low,close,volume\n";
+    const line = (r) => `${r.time_ms},${r.open},${r.high},${r.low},${r.close},${r.volume}\n`;
+    // Two bad rows among good ones: 422 naming each, and not even the good rows are stored.
+    const bad = header + rows.slice(0, 2).map(line).join("") + `${t0 + 120000},1,abc,1,1,1\n` + line(rows[3]).replace(/^\d+/, String(t0 + 150000));
+    const refused = await problem(await upload(bad), 422);
+    assert.equal(refused.error_count, 2);
+    assert.deepEqual(refused.errors.map((e) => [e.line, e.column]), [[4, "high"], [5, "timestamp"]]);
+    assert.match(refused.detail, /2 bad row\(s\); nothing was imported; first: line 4, column high: "abc" is not a number/);
+    const stored = `/api/v1/instruments/BTCUSD/candles?timeframe=1m&source=stored&from=${t0}&to=${t0 + 3600000}`;
+    assert.deepEqual((await get(first.url, stored)).items, []);
+    await problem(await upload(header + rows.map(line).join(""), "application/json"), 415);
+    // The good file: 201, stored as given.
+    const ok = await upload(header + rows.map(line).join(""));
+    assert.equal(ok.status, 201, await ok.clone().text());
+    assert.deepEqual(await ok.json(), { symbol: "BTCUSD", timeframe: "1m", imported: 10, from_ms: t0, to_ms: t0 + 540000 });
+    assert.deepEqual((await get(first.url, stored)).items, rows);
+    assertCleanExit(assert, await first.stop());
+    const dataDir = first.dataDir;
+    first = undefined;
+
+    // 60,000 market ms per wall ms: the ten minutes replay within a step or two.
+    replay = await startServer({
+      args: ["--set", "market.feed=replay", "--set", "market.replay.speed=60000", "--set", "market.simulator.tick_interval=50ms", "--set", `data.dir=${dataDir}`],
+      env: { TRADECHAT_DATABASE_URL: "" },
+    });
+    access = await login(replay.url);
+    let live = [];
+    while (live.length < rows.length) {
+      live = (await get(replay.url, "/api/v1/instruments/BTCUSD/candles?timeframe=1m")).items;
+      if (live.length < rows.length) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual(live, rows);
+    const five = (await get(replay.url, "/api/v1/instruments/BTCUSD/candles?timeframe=5m")).items;
+    assert.deepEqual(five.map((c) => [c.time_ms, c.open, c.close, c.volume]), [
+      [t0, rows[0].open, rows[4].close, 1 + 2 + 3 + 4 + 5],
+      [t0 + 300000, rows[5].open, rows[9].close, 6 + 7 + 8 + 9 + 10],
+    ]);
+    const quote = await get(replay.url, "/api/v1/instruments/BTCUSD/quote");
+    assert.equal(quote.last, rows[9].close);
+    assert.equal(quote.simulated, false);
   } finally {
+    if (first) assertCleanExit(assert, await first.stop());
     if (replay) assertCleanExit(assert, await replay.stop());
   }
 });
@@ -420,4 +482,115 @@ test("market.feed=binance: streamed trades become ticks, and the feed reconnects
     for (const c of fake.clients) c.terminate();
     fake.close();
   }
+});
+
+// A stand-in for Alpaca's stock stream on loopback (this machine has no internet),
+// speaking the protocol of Alpaca's "WebSocket Stream" documentation with its message
+// samples: connected → auth → authenticated → subscribe → subscription, then a quote
+// and a trade. The first connection is dropped after the data; the second is refused
+// with the documented 406 error (the vendor still counts the old one); the third
+// works again and sends a later trade.
+test("market.feed=alpaca: authenticates, subscribes, streams trades and quotes, reconnects; the key is never shown", { timeout: 120_000 }, async () => {
+  const secret = "alpaca-secret-never-shown-7f3a";
+  const secretFile = join(mkdtempSync(join(tmpdir(), "tc-alpaca-")), "secret");
+  writeFileSync(secretFile, `${secret}\n`);
+  const env = { TRADECHAT_DATABASE_URL: "", TRADECHAT_MARKET_ALPACA_KEY_ID: "AKTESTKEY", TRADECHAT_MARKET_ALPACA_SECRET_KEY_FILE: secretFile };
+
+  const fake = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  await new Promise((resolve) => fake.on("listening", resolve));
+  const auths = [];
+  const subscribes = [];
+  let connections = 0;
+  let third;
+  const thirdDone = new Promise((resolve) => (third = resolve));
+  fake.on("connection", (sock, req) => {
+    const n = ++connections;
+    assert.equal(req.url, "/v2/iex");
+    sock.send(JSON.stringify([{ T: "success", msg: "connected" }]));
+    sock.on("message", (raw) => {
+      const m = JSON.parse(String(raw));
+      if (m.action === "auth") {
+        auths.push(m);
+        if (n === 2) {
+          sock.send(JSON.stringify([{ T: "error", code: 406, msg: "connection limit exceeded" }]));
+          sock.close();
+          return;
+        }
+        sock.send(JSON.stringify([{ T: "success", msg: "authenticated" }]));
+      } else if (m.action === "subscribe") {
+        subscribes.push(m);
+        sock.send(JSON.stringify([{ T: "subscription", trades: m.trades, quotes: m.quotes, bars: [], updatedBars: [], dailyBars: [], statuses: [], lulds: [], corrections: m.trades, cancelErrors: m.trades }]));
+        if (n === 1) {
+          sock.send(JSON.stringify([
+            { T: "q", S: "AAPL", bx: "U", bp: 126.5, bs: 1, ax: "Q", ap: 126.56, as: 4, t: "2021-02-22T15:51:44.100Z", c: ["R"], z: "C" },
+            { T: "t", i: 96921, S: "AAPL", x: "D", p: 126.55, s: 1, t: "2021-02-22T15:51:44.208Z", c: ["@", "I"], z: "C" },
+          ]));
+          setTimeout(() => sock.terminate(), 300);
+        } else {
+          sock.send(JSON.stringify([{ T: "t", i: 96922, S: "AAPL", x: "D", p: 126.6, s: 5, t: "2021-02-22T15:51:50.000Z", c: ["@"], z: "C" }]));
+          third();
+        }
+      }
+    });
+  });
+  let live;
+  try {
+    live = await startServer({
+      args: ["--set", "market.feed=alpaca", "--set", `market.alpaca.url=ws://127.0.0.1:${fake.address().port}/v2/iex`, "--set", "market.simulator.tick_interval=50ms"],
+      env,
+    });
+    const post = (path, body) =>
+      fetch(live.url + path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const password = "correct horse alpaca staple";
+    await post("/api/v1/auth/register", { username: "stocker", email: "st@example.com", password });
+    const access = (await (await post("/api/v1/auth/login", { username: "stocker", password })).json()).access_token;
+    const client = new Centrifuge(`ws://127.0.0.1:${live.port}/connection/websocket`, { websocket: WebSocket, token: access });
+    client.connect();
+    const sub = client.newSubscription("market:AAPL");
+    const later = firstPublication(sub, (d) => d.price === 126.6);
+    sub.subscribe();
+    await thirdDone;
+    const t = await later;
+    assert.equal(t.simulated, false);
+    assert.equal(t.size, 5);
+    assert.equal(t.bid, 126.5, "the vendor's quote, not a simulated spread");
+    assert.equal(t.ask, 126.56);
+    const get = async (path) => (await fetch(live.url + path, { headers: { Authorization: `Bearer ${access}` } })).json();
+    const quote = await get("/api/v1/instruments/AAPL/quote");
+    assert.equal(quote.last, 126.6);
+    assert.equal(quote.simulated, false);
+    const candles = (await get("/api/v1/instruments/AAPL/candles?timeframe=1m")).items;
+    assert.deepEqual(candles, [{ time_ms: 1614009060000, open: 126.55, high: 126.6, low: 126.55, close: 126.6, volume: 6 }]);
+    // Crypto gets nothing from a stock vendor.
+    assert.deepEqual((await get("/api/v1/instruments/BTCUSD/candles?timeframe=1m")).items, []);
+    client.disconnect();
+
+    assert.ok(connections >= 3, `${connections} connections`);
+    for (const a of auths) assert.deepEqual(a, { action: "auth", key: "AKTESTKEY", secret });
+    const s = subscribes[0];
+    assert.ok(s.trades.includes("AAPL") && s.trades.includes("SPY") && s.quotes.includes("MSFT") && !s.bars);
+    assert.ok(!s.trades.includes("BTCUSD"));
+    assert.match(live.stderr, /Alpaca stream error.*"code":406/);
+  } finally {
+    if (live) {
+      const result = await live.stop();
+      assertCleanExit(assert, result);
+      assert.ok(!result.stderr.includes(secret), "the secret key is never logged");
+    }
+    for (const c of fake.clients) c.terminate();
+    fake.close();
+  }
+  // config check masks both keys; a missing key stops start-up naming the key.
+  const check = spawnSync(binary, ["config", "check", "--set", "market.feed=alpaca"], { encoding: "utf8", env: { ...process.env, ...env } });
+  assert.equal(check.status, 0, check.stderr);
+  assert.ok(!check.stdout.includes(secret) && !check.stdout.includes("AKTESTKEY"), check.stdout);
+  assert.match(check.stdout, /market\.alpaca\.secret_key/);
+  const dataDir = mkdtempSync(join(tmpdir(), "tc-alpaca-data-"));
+  const missing = spawnSync(binary, ["serve", "--set", "market.feed=alpaca", "--set", "http.addr=127.0.0.1:0", "--set", `data.dir=${dataDir}`], {
+    encoding: "utf8",
+    env: { ...process.env, TRADECHAT_DATABASE_URL: "", ASAN_OPTIONS: "detect_leaks=0" },
+    timeout: 60_000,
+  });
+  assert.notEqual(missing.status, 0);
+  assert.match(missing.stderr, /market\.alpaca\.key_id/);
 });

@@ -58,7 +58,6 @@ void BinanceFeed::on_stop() {
 }
 
 asio::awaitable<void> BinanceFeed::stream_loop(BinanceFeed* self) {
-  std::chrono::milliseconds backoff{1000};
   while (!self->stopping()) {
     ++self->connections_;
     std::size_t received = 0;
@@ -72,11 +71,9 @@ asio::awaitable<void> BinanceFeed::stream_loop(BinanceFeed* self) {
       if (!self->stopping()) log::warn("market: Binance stream ended", {{"error", e.what()}});
     }
     if (self->stopping()) break;
-    if (received > 0) backoff = std::chrono::milliseconds(1000);  // it worked for a while: start over
-    const auto jitter = std::chrono::milliseconds(self->jitter_() % (backoff.count() / 4 + 1));
-    self->backoff_timer_->expires_after(backoff + jitter);
+    if (received > 0) self->backoff_.reset();  // it worked for a while: start over
+    self->backoff_timer_->expires_after(self->backoff_.next());
     co_await self->backoff_timer_->async_wait(asio::as_tuple(asio::use_awaitable));
-    backoff = std::min(backoff * 2, std::chrono::milliseconds(30'000));
   }
 }
 

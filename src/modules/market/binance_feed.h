@@ -7,9 +7,9 @@
 
 #include "modules/market/binance.h"
 #include "modules/market/feed.h"
+#include "modules/market/reconnect_backoff.h"
 #include "net/ws_client.h"
 
-#include <random>
 #include <unordered_map>
 #include <vector>
 
@@ -41,7 +41,7 @@ class BinanceFeed final : public Feed {
   std::vector<BinanceTrade> pending_;                       // received since the last step (loop thread only)
   std::unique_ptr<http::WsClient> client_;
   std::unique_ptr<boost::asio::steady_timer> backoff_timer_;
-  std::minstd_rand jitter_{12345};
+  ReconnectBackoff backoff_{12345};
   std::uint64_t connections_ = 0;
 };
 

@@ -4,7 +4,8 @@
 // does next: candle updates in the state, publications on `market:<SYMBOL>` and
 // `candles:<SYMBOL>:<tf>`, closed candles queued for the store, which a second
 // timer flushes in batches. stop() ends both loops, joins, and writes what is
-// still queued. Feeds: SimFeed (the default) and ReplayFeed (stored history).
+// still queued. Feeds: SimFeed (the default), ReplayFeed (stored history), and the
+// live BinanceFeed (crypto) and AlpacaFeed (US stocks).
 #pragma once
 
 #include "modules/market/candle_store.h"

@@ -2,6 +2,7 @@
 
 #include "core/log.h"
 #include "modules/auth/auth.h"
+#include "modules/market/alpaca_feed.h"
 #include "modules/market/binance_feed.h"
 #include "modules/market/market_channels.h"
 #include "modules/market/market_routes.h"
@@ -9,6 +10,7 @@
 #include "modules/market/sim_feed.h"
 #include "modules/realtime/realtime.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace tc::market {
@@ -17,6 +19,30 @@ namespace {
 std::int64_t wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// market.alpaca.*: a bad or missing value stops start-up naming the key (never its value).
+AlpacaOptions alpaca_options(const Config& config) {
+  AlpacaOptions o;
+  auto url = http::parse_ws_url(config.str("market.alpaca.url"));
+  if (!url) throw ConfigError("config: market.alpaca.url is not a ws:// or wss:// URL");
+  o.url = std::move(*url);
+  o.key_id = config.str("market.alpaca.key_id");
+  o.secret_key = config.str("market.alpaca.secret_key");
+  if (o.key_id.empty() || o.secret_key.empty()) {
+    throw ConfigError(
+        "config: market.feed = alpaca needs market.alpaca.key_id and market.alpaca.secret_key "
+        "(or TRADECHAT_MARKET_ALPACA_KEY_ID / _SECRET_KEY, or their _file variants)");
+  }
+  const auto& channels = config.list("market.alpaca.channels");
+  auto has = [&channels](const char* c) { return std::find(channels.begin(), channels.end(), c) != channels.end(); };
+  o.trades = has("trades");
+  o.quotes = has("quotes");
+  o.bars = has("bars");
+  if (!o.trades && !o.quotes && !o.bars) {
+    throw ConfigError("config: market.alpaca.channels is empty; allowed: trades, quotes, bars");
+  }
+  return o;
 }
 
 class MarketModule final : public app::Module {
@@ -30,7 +56,7 @@ class MarketModule final : public app::Module {
     const bool replay = feed_name == "replay";
     auto instruments = simulated_instruments();
     // Replayed prices are whatever was stored (imports are real data) and Binance's
-    // are real: neither is labelled simulated.
+    // and Alpaca's are real: none is labelled simulated.
     if (feed_name != "simulator") {
       for (auto& in : instruments) in.simulated = false;
     }
@@ -49,6 +75,9 @@ class MarketModule final : public app::Module {
       auto url = http::parse_ws_url(ctx.config.str("market.binance.url"));
       if (!url) throw ConfigError("config: market.binance.url is not a ws:// or wss:// URL");
       feed_ = std::make_unique<BinanceFeed>(*state_, *store_, publish, wall_clock_ms, feed_options, *url);
+    } else if (feed_name == "alpaca") {
+      feed_ = std::make_unique<AlpacaFeed>(*state_, *store_, publish, wall_clock_ms, feed_options,
+                                           alpaca_options(ctx.config));
     } else if (replay) {
       feed_ = std::make_unique<ReplayFeed>(
           *state_, *store_, publish, wall_clock_ms, feed_options,
@@ -117,6 +146,27 @@ void add_config_keys(ConfigSchema& schema) {
               .default_value = "wss://stream.binance.com:9443",
               .help = "with market.feed = binance: the public stream service (the combined-stream path is added)",
               .allowed = {"ws", "wss"}});
+  schema.add({.key = "market.alpaca.url",
+              .kind = K::url,
+              .default_value = "wss://stream.data.alpaca.markets/v2/iex",
+              .help = "with market.feed = alpaca: the stock stream (v2/iex free, v2/sip paid, v2/test)",
+              .allowed = {"ws", "wss"}});
+  schema.add({.key = "market.alpaca.key_id",
+              .kind = K::string,
+              .default_value = "",
+              .help = "with market.feed = alpaca: the API key id (or market.alpaca.key_id_file)",
+              .secret = true});
+  schema.add({.key = "market.alpaca.secret_key",
+              .kind = K::string,
+              .default_value = "",
+              .help = "with market.feed = alpaca: the API secret key (or market.alpaca.secret_key_file)",
+              .secret = true});
+  schema.add({.key = "market.alpaca.channels",
+              .kind = K::list,
+              .default_value = "trades,quotes",
+              .help = "with market.feed = alpaca: what to subscribe to for every stock (trades, quotes, bars; bars "
+                      "make candles only without trades)",
+              .allowed = {"trades", "quotes", "bars"}});
   schema.add({.key = "market.replay.timeframe",
               .kind = K::enumeration,
               .default_value = "1m",

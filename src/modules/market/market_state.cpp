@@ -101,6 +101,12 @@ void MarketState::ingest_bar(std::size_t instrument, const Candle& bar, int bar_
   }
 }
 
+void MarketState::ingest_quote(std::size_t instrument, double bid, double ask) {
+  std::unique_lock lock(mutex_);
+  data_[instrument].bid = bid;
+  data_[instrument].ask = ask;
+}
+
 const Instrument* MarketState::find(std::string_view symbol) const {
   const auto i = index_of(symbol);
   return i == npos ? nullptr : &instruments_[i];
@@ -145,10 +151,11 @@ std::optional<Quote> MarketState::quote(std::string_view symbol) const {
   q.last = d.last;
   q.time_ms = d.last_ms;
   q.simulated = in.simulated;
-  // A simulated spread: one basis point, at least one tick, centred on the last price.
+  // A vendor's quote when a feed streams one; otherwise a simulated spread: one
+  // basis point, at least one tick, centred on the last price.
   const double half = std::max(in.tick_size, std::round(d.last * 0.0001 / in.tick_size) * in.tick_size) / 2;
-  q.bid = d.last - half;
-  q.ask = d.last + half;
+  q.bid = d.bid > 0 ? d.bid : d.last - half;
+  q.ask = d.ask > 0 ? d.ask : d.last + half;
   const auto& daily = d.series[index(Timeframe::d1)];
   if (!daily.empty()) {
     const auto& today = daily.newest();

@@ -40,6 +40,9 @@ class MarketState final : public Market {
   // Feed side.
   TickUpdate ingest_tick(std::size_t instrument, std::int64_t time_ms, double price, double size);
   void ingest_bar(std::size_t instrument, const Candle& bar, int bar_minutes);
+  // A vendor's best bid and offer (feeds with a quote stream); from then on the
+  // quote shows them instead of the simulated spread around the last price.
+  void ingest_quote(std::size_t instrument, double bid, double ask);
   std::uint64_t late_ticks_dropped() const noexcept { return late_dropped_.load(std::memory_order_relaxed); }
 
   // Market.
@@ -62,8 +65,10 @@ class MarketState final : public Market {
     double last = 0;
     std::int64_t last_ms = 0;
     std::int64_t watermark_ms = INT64_MIN;  // newest tick time seen
-    std::vector<RecentTick> ticks;          // ring of the newest raw ticks
-    std::size_t ticks_head = 0;             // next slot to write once the ring is full
+    double bid = 0;                         // a vendor's quote, 0 = none
+    double ask = 0;
+    std::vector<RecentTick> ticks;  // ring of the newest raw ticks
+    std::size_t ticks_head = 0;     // next slot to write once the ring is full
   };
   std::size_t require(std::string_view symbol) const;  // throws 404
 

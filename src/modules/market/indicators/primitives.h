@@ -74,15 +74,18 @@ class Sma {
 class Ema {
  public:
   explicit Ema(int period, double alpha_override = 0)
-      : n_(period), k_(alpha_override > 0 ? alpha_override : 2.0 / (period + 1)) {}
+      : n_(period), k_(alpha_override > 0 ? alpha_override : 2.0 / (period + 1)), keep_(1 - k_) {}
+  // value·(1−k) + x·k rather than value + (x − value)·k: x·k does not depend on the
+  // previous value, so the chain from one update to the next is a multiply and an
+  // add, not a subtract, a multiply and an add (a quarter less latency per update).
   double update(double x) noexcept {
-    if (ready(value_)) return value_ += (x - value_) * k_;
+    if (ready(value_)) return value_ = value_ * keep_ + x * k_;
     seed_sum_ += x;
     if (++seeded_ == n_) value_ = seed_sum_ / n_;
     return value_;
   }
   double peek(double x) const noexcept {
-    if (ready(value_)) return value_ + (x - value_) * k_;
+    if (ready(value_)) return value_ * keep_ + x * k_;
     return seeded_ + 1 == n_ ? (seed_sum_ + x) / n_ : kNaN;
   }
   double value() const noexcept { return value_; }
@@ -90,6 +93,7 @@ class Ema {
  private:
   int n_;
   double k_;
+  double keep_;
   double value_ = kNaN;
   double seed_sum_ = 0;
   int seeded_ = 0;

@@ -67,6 +67,12 @@ TEST(Patterns, TwoAndThreeBars) {
   EXPECT_NE(find(bear, "bearish_engulfing"), nullptr);
   auto harami = candlestick_patterns(after_decline({bar(0, 108, 108.5, 100, 100.5), bar(0, 102, 104, 101.5, 103.5)}));
   EXPECT_NE(find(harami, "bullish_harami"), nullptr);
+  auto bear_harami = candlestick_patterns(after_rise({bar(0, 112, 120.5, 111.5, 120), bar(0, 118, 118.5, 116, 116.5)}));
+  const auto* bh = find(bear_harami, "bearish_harami");
+  ASSERT_NE(bh, nullptr);
+  EXPECT_EQ(bh->direction, "bearish");
+  EXPECT_EQ(bh->last_bar - bh->first_bar, 1u);
+  EXPECT_EQ(find(bear_harami, "bullish_harami"), nullptr);
   auto morning = candlestick_patterns(after_decline(
       {bar(0, 108, 108.5, 102, 102.5), bar(0, 101.8, 102.2, 101, 101.5), bar(0, 102, 107.5, 101.8, 107)}));
   const auto* m = find(morning, "morning_star");

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace tc::market::ind {
 namespace {
@@ -254,6 +255,188 @@ TEST(Indicators, BatchEqualsStreaming) {
     auto live = spec.make(params, {});
     for (std::size_t i = 0; i < bars.size(); ++i) ASSERT_TRUE(same(batch[i], live->update(bars[i]))) << spec.name;
   }
+}
+
+// Textbook (TA-Lib) definitions written the slow, obvious way — whole windows
+// recomputed at every bar — against the streaming indicators on the same bars.
+namespace reference {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+using Series = std::vector<double>;
+
+double tp(const Bar& b) { return (b.high + b.low + b.close) / 3; }
+double true_range(const std::vector<Bar>& b, std::size_t i) {
+  return std::max({b[i].high - b[i].low, std::abs(b[i].high - b[i - 1].close), std::abs(b[i].low - b[i - 1].close)});
+}
+// Wilder's smoothing of x[first..]: the mean of the first n, then (prev·(n−1) + x)/n.
+Series wilder(const Series& x, std::size_t first, std::size_t n) {
+  Series out(x.size(), nan);
+  double sum = 0;
+  for (std::size_t i = first; i < x.size(); ++i) {
+    if (i < first + n - 1) {
+      sum += x[i];
+    } else if (i == first + n - 1) {
+      out[i] = (sum + x[i]) / static_cast<double>(n);
+    } else {
+      out[i] = (out[i - 1] * static_cast<double>(n - 1) + x[i]) / static_cast<double>(n);
+    }
+  }
+  return out;
+}
+Series sma(const Series& x, std::size_t n) {
+  Series out(x.size(), nan);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (i + 1 < n || std::isnan(x[i + 1 - n])) continue;
+    double s = 0;
+    for (std::size_t j = i + 1 - n; j <= i; ++j) s += x[j];
+    out[i] = s / static_cast<double>(n);
+  }
+  return out;
+}
+Series ema(const Series& x, std::size_t n) {
+  Series out(x.size(), nan);
+  const double k = 2.0 / (static_cast<double>(n) + 1);
+  for (std::size_t i = n - 1; i < x.size(); ++i) {
+    if (i == n - 1) {
+      out[i] = sma(x, n)[i];
+    } else {
+      out[i] = x[i] * k + out[i - 1] * (1 - k);
+    }
+  }
+  return out;
+}
+Series rsi(const Series& c, std::size_t n) {
+  Series gain(c.size(), 0), loss(c.size(), 0), out(c.size(), nan);
+  for (std::size_t i = 1; i < c.size(); ++i) {
+    gain[i] = std::max(c[i] - c[i - 1], 0.0);
+    loss[i] = std::max(c[i - 1] - c[i], 0.0);
+  }
+  const auto g = wilder(gain, 1, n), l = wilder(loss, 1, n);
+  for (std::size_t i = n; i < c.size(); ++i) out[i] = l[i] == 0 ? 100 : 100 - 100 / (1 + g[i] / l[i]);
+  return out;
+}
+double highest(const Series& x, std::size_t i, std::size_t n) {
+  return *std::max_element(x.begin() + static_cast<std::ptrdiff_t>(i + 1 - n),
+                           x.begin() + static_cast<std::ptrdiff_t>(i + 1));
+}
+double lowest(const Series& x, std::size_t i, std::size_t n) {
+  return *std::min_element(x.begin() + static_cast<std::ptrdiff_t>(i + 1 - n),
+                           x.begin() + static_cast<std::ptrdiff_t>(i + 1));
+}
+
+}  // namespace reference
+
+// Compares one output of a streaming indicator with a reference series: the same
+// bars are ready (not NaN) and the values agree to 1e-9 (relative).
+template <class I>
+void expect_matches(I ind, const std::vector<Bar>& bars, std::size_t output, const reference::Series& expected,
+                    const char* label) {
+  std::size_t ready = 0;
+  for (std::size_t i = 0; i < bars.size(); ++i) {
+    const double got = ind.update(bars[i])[output];
+    ASSERT_EQ(std::isnan(got), std::isnan(expected[i])) << label << " readiness at bar " << i;
+    if (std::isnan(got)) continue;
+    ++ready;
+    EXPECT_NEAR(got, expected[i], 1e-9 * std::max(1.0, std::abs(expected[i]))) << label << " at bar " << i;
+  }
+  EXPECT_GT(ready, bars.size() / 2) << label;
+}
+
+TEST(Indicators, MfiCciStochRsiFollowTheirTextbookDefinitions) {
+  const auto bars = random_bars(300, 21);
+  const std::size_t n = bars.size();
+  reference::Series close(n), tps(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    close[i] = bars[i].close;
+    tps[i] = reference::tp(bars[i]);
+  }
+  // MFI 14 (TA-Lib): flows from bar 1, an unchanged typical price counts for neither side.
+  reference::Series mfi(n, reference::nan);
+  for (std::size_t i = 14; i < n; ++i) {
+    double pos = 0, neg = 0;
+    for (std::size_t j = i - 13; j <= i; ++j) {
+      const double flow = tps[j] * bars[j].volume;
+      if (tps[j] > tps[j - 1]) pos += flow;
+      if (tps[j] < tps[j - 1]) neg += flow;
+    }
+    mfi[i] = 100 * pos / (pos + neg);
+  }
+  expect_matches(MfiIndicator(14), bars, 0, mfi, "mfi");
+  // CCI 20: (TP − SMA(TP)) / (0.015 · mean absolute deviation from that SMA).
+  reference::Series cci(n, reference::nan);
+  const auto tp_sma = reference::sma(tps, 20);
+  for (std::size_t i = 19; i < n; ++i) {
+    double dev = 0;
+    for (std::size_t j = i - 19; j <= i; ++j) dev += std::abs(tps[j] - tp_sma[i]);
+    cci[i] = (tps[i] - tp_sma[i]) / (0.015 * dev / 20);
+  }
+  expect_matches(CciIndicator(20), bars, 0, cci, "cci");
+  // Stochastic RSI 14/14/3/3: the stochastic of Wilder's RSI, %K = SMA 3, %D = SMA 3 of %K.
+  const auto r = reference::rsi(close, 14);
+  reference::Series st(n, reference::nan);
+  for (std::size_t i = 14 + 13; i < n; ++i) {
+    const double hh = reference::highest(r, i, 14), ll = reference::lowest(r, i, 14);
+    st[i] = hh > ll ? (r[i] - ll) / (hh - ll) * 100 : 0;
+  }
+  const auto k = reference::sma(st, 3);
+  const auto d = reference::sma(k, 3);
+  expect_matches(StochRsiIndicator(14, 14, 3, 3), bars, 0, st, "stoch_rsi");
+  expect_matches(StochRsiIndicator(14, 14, 3, 3), bars, 1, k, "stoch_rsi k");
+  expect_matches(StochRsiIndicator(14, 14, 3, 3), bars, 2, d, "stoch_rsi d");
+}
+
+TEST(Indicators, AdxKeltnerIchimokuFollowTheirTextbookDefinitions) {
+  const auto bars = random_bars(300, 22);
+  const std::size_t n = bars.size();
+  reference::Series close(n), high(n), low(n), tr(n, 0), pdm(n, 0), mdm(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    close[i] = bars[i].close;
+    high[i] = bars[i].high;
+    low[i] = bars[i].low;
+    if (i == 0) continue;
+    tr[i] = reference::true_range(bars, i);
+    const double up = high[i] - high[i - 1], down = low[i - 1] - low[i];
+    pdm[i] = up > down && up > 0 ? up : 0;
+    mdm[i] = down > up && down > 0 ? down : 0;
+  }
+  // Wilder's DMI 14: smoothed DM over smoothed TR from bar 14, ADX = Wilder average of DX.
+  const auto atr = reference::wilder(tr, 1, 14), ap = reference::wilder(pdm, 1, 14), am = reference::wilder(mdm, 1, 14);
+  reference::Series pdi(n, reference::nan), mdi(n, reference::nan), dx(n, 0);
+  for (std::size_t i = 14; i < n; ++i) {
+    pdi[i] = 100 * ap[i] / atr[i];
+    mdi[i] = 100 * am[i] / atr[i];
+    dx[i] = 100 * std::abs(pdi[i] - mdi[i]) / (pdi[i] + mdi[i]);
+  }
+  const auto adx = reference::wilder(dx, 14, 14);
+  expect_matches(AdxIndicator(14), bars, 0, adx, "adx");
+  expect_matches(AdxIndicator(14), bars, 1, pdi, "pdi");
+  expect_matches(AdxIndicator(14), bars, 2, mdi, "mdi");
+  // Keltner 20/10/2: EMA 20 of the close ± 2 · ATR 10 (Wilder, true range from bar 1).
+  const auto mid = reference::ema(close, 20);
+  const auto atr10 = reference::wilder(tr, 1, 10);
+  reference::Series upper(n, reference::nan), lower(n, reference::nan);
+  for (std::size_t i = 19; i < n; ++i) {
+    upper[i] = mid[i] + 2 * atr10[i];
+    lower[i] = mid[i] - 2 * atr10[i];
+  }
+  reference::Series middle(n, reference::nan);
+  for (std::size_t i = 19; i < n; ++i) middle[i] = mid[i];
+  expect_matches(KeltnerIndicator(20, 10, 2), bars, 0, middle, "keltner middle");
+  expect_matches(KeltnerIndicator(20, 10, 2), bars, 1, upper, "keltner upper");
+  expect_matches(KeltnerIndicator(20, 10, 2), bars, 2, lower, "keltner lower");
+  // Ichimoku 9/26/52: midpoints of the highest high and lowest low (not displaced).
+  reference::Series conv(n, reference::nan), base(n, reference::nan), span_a(n, reference::nan),
+      span_b(n, reference::nan);
+  for (std::size_t i = 51; i < n; ++i) {
+    conv[i] = (reference::highest(high, i, 9) + reference::lowest(low, i, 9)) / 2;
+    base[i] = (reference::highest(high, i, 26) + reference::lowest(low, i, 26)) / 2;
+    span_a[i] = (conv[i] + base[i]) / 2;
+    span_b[i] = (reference::highest(high, i, 52) + reference::lowest(low, i, 52)) / 2;
+  }
+  expect_matches(IchimokuIndicator(9, 26, 52), bars, 0, conv, "ichimoku conversion");
+  expect_matches(IchimokuIndicator(9, 26, 52), bars, 1, base, "ichimoku base");
+  expect_matches(IchimokuIndicator(9, 26, 52), bars, 2, span_a, "ichimoku span_a");
+  expect_matches(IchimokuIndicator(9, 26, 52), bars, 3, span_b, "ichimoku span_b");
 }
 
 TEST(Indicators, SuperTrendFollowsTheTrendAndFlips) {

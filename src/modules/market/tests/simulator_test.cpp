@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -131,6 +132,71 @@ TEST(Simulator, StockVolumeFollowsTheIntradayU) {
   }
   EXPECT_GT(open, 1.5 * lunch);
   EXPECT_GT(close, 1.2 * lunch);
+}
+
+// Volume by UTC hour of day, summed over the bars given.
+std::map<int, double> volume_by_hour(const std::vector<Candle>& bars) {
+  std::map<int, double> v;
+  for (const auto& b : bars) v[static_cast<int>((b.time_ms / 3'600'000) % 24)] += b.volume;
+  return v;
+}
+
+TEST(Simulator, FxVolumePeaksInTheLondonNewYorkOverlapAndCryptoInTheAfternoon) {
+  const std::int64_t monday = kJan15 - kMin * 1440 * 3;
+  const auto fx = volume_by_hour(history_of(5, index_of("EURUSD"), 3, monday));
+  EXPECT_GT(fx.at(14), 2 * fx.at(2));  // ~14:00 UTC against the Asian night
+  const auto crypto = volume_by_hour(history_of(5, index_of("BTCUSD"), 3, monday));
+  EXPECT_GT(crypto.at(15), 1.5 * crypto.at(3));
+}
+
+// Realised volatility of hourly returns, annualised over the instrument's trading
+// hours per year, is the instrument's volatility (GARCH's long-run level).
+TEST(Simulator, RealisedVolatilityMatchesEachInstrumentsParameter) {
+  const auto all = simulated_instruments();
+  for (const auto& [symbol, hours_per_year] : {std::pair{"BTCUSD", 365.25 * 24}, std::pair{"EURUSD", 260.0 * 24}}) {
+    Simulator sim(all, 3);
+    std::vector<double> r;
+    const std::int64_t from = kJan15 - kMin * 1440 * 365;
+    const auto i = index_of(symbol);
+    sim.history(from, kJan15, 60, [&](std::size_t k, const Candle& c) {
+      if (k == i) r.push_back(std::log(c.close / c.open));
+    });
+    ASSERT_GT(r.size(), 5000u) << symbol;
+    double mean = 0, var = 0;
+    for (double x : r) mean += x;
+    mean /= static_cast<double>(r.size());
+    for (double x : r) var += (x - mean) * (x - mean);
+    var /= static_cast<double>(r.size() - 1);
+    const double annual = std::sqrt(var * hours_per_year);
+    EXPECT_NEAR(annual, all[i].volatility, 0.25 * all[i].volatility) << symbol;
+  }
+}
+
+// Jumps are the only source of moves many times the minute's volatility: the same
+// instrument with and without them, side by side in one simulator.
+TEST(Simulator, JumpsArePoissonArrivalsFarOutsideTheDiffusion) {
+  auto make = [](const char* symbol, double jumps_per_year) {
+    return Instrument{.symbol = symbol,
+                      .asset_class = "crypto",
+                      .tick_size = 1e-8,
+                      .calendar = CalendarKind::always,
+                      .start_price = 100,
+                      .drift = 0,
+                      .volatility = 0.5,
+                      .factor_loading = 0,
+                      .jumps_per_year = jumps_per_year};
+  };
+  Simulator sim({make("CALM", 0), make("JUMPY", 20'000)}, 9);
+  const double sigma = 0.5 / std::sqrt(365.25 * 1440);  // per-minute volatility
+  std::array<int, 2> big{0, 0};
+  sim.history(kJan15, kJan15 + kMin * 1440 * 2, 1, [&](std::size_t i, const Candle& c) {
+    if (std::abs(std::log(c.close / c.open)) > 15 * sigma) ++big[i];
+  });
+  EXPECT_EQ(big[0], 0);
+  // 20,000 a year is ~110 in two days; a jump (sd 2.5 %, 36 sigma) exceeds 15 sigma
+  // about two times in three: ~75 expected.
+  EXPECT_GT(big[1], 40);
+  EXPECT_LT(big[1], 130);
 }
 
 }  // namespace
