@@ -20,15 +20,14 @@ class AlertsModule final : public app::Module {
     ctx.services.provide<Notifier>(inbox_.get());
     runtime_ = std::make_unique<AlertRuntime>(ctx.store, *inbox_, market);
     web_push_settings_ = web_push_settings_from(ctx.config);
-    context_ =
-        std::make_unique<AlertsContext>(AlertsContext{.services = ctx.services,
-                                                      .store = ctx.store,
-                                                      .inbox = *inbox_,
-                                                      .runtime = *runtime_,
-                                                      .market = market,
-                                                      .max_per_user = ctx.config.integer("alerts.max_per_user"),
-                                                      .pool = ctx.pool,
-                                                      .web_push = &web_push_settings_});
+    context_ = std::make_unique<AlertsContext>(AlertsContext{.services = ctx.services,
+                                                             .store = ctx.store,
+                                                             .inbox = *inbox_,
+                                                             .runtime = *runtime_,
+                                                             .market = market,
+                                                             .max_per_user = ctx.config.integer("alerts.max_per_user"),
+                                                             .pool = ctx.pool,
+                                                             .web_push = &web_push_settings_});
     add_alert_routes(ctx.router, *context_);
     add_notification_routes(ctx.router, *context_);
     add_web_push_routes(ctx.router, *context_);

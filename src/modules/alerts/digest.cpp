@@ -25,7 +25,9 @@ constexpr std::int64_t kListed = 50;  // lines in one email; the rest is counted
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-std::int64_t offset_s(const std::string& zone, std::int64_t utc_s) { return utc_offset_seconds(zone, utc_s).value_or(0); }
+std::int64_t offset_s(const std::string& zone, std::int64_t utc_s) {
+  return utc_offset_seconds(zone, utc_s).value_or(0);
+}
 
 std::string date_text(std::int64_t days) {
   const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{days}}};
@@ -55,9 +57,9 @@ Queued record_day(Connection& c, const std::string& user, const Preferences& p, 
       "SELECT title, created_at_ms FROM notifications WHERE user_id = ?1 AND created_at_ms >= ?2 AND created_at_ms < "
       "?3 ORDER BY seq LIMIT ?4",
       std::vector<Value>{user, slot.from_ms, slot.at_ms, kListed});
-  auto total = c.execute(
-      "SELECT COUNT(*) FROM notifications WHERE user_id = ?1 AND created_at_ms >= ?2 AND created_at_ms < ?3",
-      std::vector<Value>{user, slot.from_ms, slot.at_ms});
+  auto total =
+      c.execute("SELECT COUNT(*) FROM notifications WHERE user_id = ?1 AND created_at_ms >= ?2 AND created_at_ms < ?3",
+                std::vector<Value>{user, slot.from_ms, slot.at_ms});
   const std::int64_t count = total.rows.at(0).integer(0);
   auto inserted = c.execute(
       "INSERT INTO digest_runs (digest_key, user_id, local_date, from_ms, to_ms, notifications, created_at_ms) VALUES "
@@ -65,16 +67,15 @@ Queued record_day(Connection& c, const std::string& user, const Preferences& p, 
       std::vector<Value>{key, user, slot.local_date, slot.from_ms, slot.at_ms, count, now});
   if (inserted.affected == 0) return {};
   if (count == 0) return {true, false};  // a quiet day: recorded, nothing sent
-  std::string body = fmt::format("Your tradechat notifications from {} {} to {} {} ({}): {}\n\n",
-                                 date_text(floor_div(slot.from_ms / 1000 + offset_s(p.time_zone, slot.from_ms / 1000),
-                                                     kDayS)),
-                                 clock_of(p.time_zone, slot.from_ms), slot.local_date, clock_of(p.time_zone, slot.at_ms),
-                                 p.time_zone, count);
+  std::string body = fmt::format(
+      "Your tradechat notifications from {} {} to {} {} ({}): {}\n\n",
+      date_text(floor_div(slot.from_ms / 1000 + offset_s(p.time_zone, slot.from_ms / 1000), kDayS)),
+      clock_of(p.time_zone, slot.from_ms), slot.local_date, clock_of(p.time_zone, slot.at_ms), p.time_zone, count);
   for (const auto& r : rows.rows) body += clock_of(p.time_zone, r.integer(1)) + "  " + r.text(0) + "\n";
   if (count > kListed) body += fmt::format("... and {} more in the inbox.\n", count - kListed);
   body += "\nYou get this email because the daily digest is on in your notification preferences.\n";
-  const std::string subject = fmt::format("tradechat daily digest {}: {} notification{}", slot.local_date, count,
-                                          count == 1 ? "" : "s");
+  const std::string subject =
+      fmt::format("tradechat daily digest {}: {} notification{}", slot.local_date, count, count == 1 ? "" : "s");
   c.execute(
       "INSERT INTO email_deliveries (fire_key, user_id, subject, body, attempts, next_at_ms, status, last_error) "
       "VALUES (?1, ?2, ?3, ?4, 0, ?5, 'pending', '') ON CONFLICT (fire_key) DO NOTHING",

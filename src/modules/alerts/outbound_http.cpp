@@ -63,8 +63,7 @@ std::optional<Target> parse(const std::string& url) {
   std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(), curl_url_cleanup);
   if (curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return std::nullopt;
   Target t;
-  for (auto [part, out, flags] : {std::tuple{CURLUPART_SCHEME, &t.scheme, 0u},
-                                  std::tuple{CURLUPART_HOST, &t.host, 0u},
+  for (auto [part, out, flags] : {std::tuple{CURLUPART_SCHEME, &t.scheme, 0u}, std::tuple{CURLUPART_HOST, &t.host, 0u},
                                   std::tuple{CURLUPART_PORT, &t.port, static_cast<unsigned>(CURLU_DEFAULT_PORT)}}) {
     char* text = nullptr;
     if (curl_url_get(parsed.get(), part, &text, flags) == CURLUE_OK && text) *out = text;

@@ -56,8 +56,8 @@ void apply_preferences(Preferences& p, const json::value& body, std::int64_t now
   if (!o) throw errors::validation("the body must be a JSON object");
   for (const auto& kv : *o) {
     const auto k = kv.key();
-    if (k != "in_app" && k != "webhook" && k != "email" && k != "web_push" && k != "quiet_hours" &&
-        k != "time_zone" && k != "digest" && k != "digest_time") {
+    if (k != "in_app" && k != "webhook" && k != "email" && k != "web_push" && k != "quiet_hours" && k != "time_zone" &&
+        k != "digest" && k != "digest_time") {
       invalid(std::string(k), "unknown field");
     }
   }

@@ -14,14 +14,14 @@
 namespace tc::alerts {
 
 struct Preferences {
-  bool in_app = true;                 // push on user#<id>
-  bool webhook = true;                // alert webhooks
-  bool email = true;                  // alert emails
-  bool web_push = true;               // alert Web Push messages (to every subscription of the user)
-  bool digest = false;                // one email a day summarising the day's notifications
-  std::int32_t digest_time_min = 480; // local time of the digest, minutes after midnight (08:00)
-  std::int64_t digest_since_ms = 0;   // when the digest was switched on: no digest is due before
-  std::int32_t quiet_start_min = -1;  // minutes after local midnight; -1 = no quiet hours
+  bool in_app = true;                  // push on user#<id>
+  bool webhook = true;                 // alert webhooks
+  bool email = true;                   // alert emails
+  bool web_push = true;                // alert Web Push messages (to every subscription of the user)
+  bool digest = false;                 // one email a day summarising the day's notifications
+  std::int32_t digest_time_min = 480;  // local time of the digest, minutes after midnight (08:00)
+  std::int64_t digest_since_ms = 0;    // when the digest was switched on: no digest is due before
+  std::int32_t quiet_start_min = -1;   // minutes after local midnight; -1 = no quiet hours
   std::int32_t quiet_end_min = -1;
   std::string time_zone = "UTC";
 };

@@ -286,8 +286,8 @@ std::optional<std::string> decrypt(const std::string& body, const std::string& u
 std::string vapid_token(const std::string& audience, std::int64_t exp_s, const std::string& subject,
                         const std::string& private_key) {
   const std::string header = base64url_encode(R"({"typ":"JWT","alg":"ES256"})");
-  const std::string claims =
-      base64url_encode(boost::json::serialize(boost::json::object{{"aud", audience}, {"exp", exp_s}, {"sub", subject}}));
+  const std::string claims = base64url_encode(
+      boost::json::serialize(boost::json::object{{"aud", audience}, {"exp", exp_s}, {"sub", subject}}));
   const std::string signing_input = header + "." + claims;
   auto key = private_pkey(private_key);
   MdCtx md(EVP_MD_CTX_new());

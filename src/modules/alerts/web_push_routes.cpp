@@ -91,8 +91,8 @@ void add_web_push_routes(http::Router& router, AlertsContext& ctx) {
               .tag = "notifications",
               .auth = true,
               .responses = {{200, "The key"}, {401, "Not signed in"}},
-              .response_schema = json::parse(R"({"type":"object","properties":{"public_key":{"type":"string"}}})")
-                                     .as_object()});
+              .response_schema =
+                  json::parse(R"({"type":"object","properties":{"public_key":{"type":"string"}}})").as_object()});
 
   auto create = [&ctx](http::Request req) -> Awaitable {
     const auto user = require_user(ctx, req);
@@ -125,24 +125,25 @@ void add_web_push_routes(http::Router& router, AlertsContext& ctx) {
     auto [out, created] = co_await ctx.store.transaction(std::move(write));
     co_return http::Response::json(std::move(out), created ? 201 : 200);
   };
-  router.add("POST", "/api/v1/notifications/web_push/subscriptions", create,
-             {.summary = "Register a push subscription (PushSubscription.toJSON()); the same endpoint again updates "
-                         "its keys (200)",
-              .tag = "notifications",
-              .auth = true,
-              .request_schema = json::parse(R"({"type":"object","additionalProperties":false,"required":["endpoint","keys"],
+  router.add(
+      "POST", "/api/v1/notifications/web_push/subscriptions", create,
+      {.summary = "Register a push subscription (PushSubscription.toJSON()); the same endpoint again updates "
+                  "its keys (200)",
+       .tag = "notifications",
+       .auth = true,
+       .request_schema = json::parse(R"({"type":"object","additionalProperties":false,"required":["endpoint","keys"],
                 "properties":{"endpoint":{"type":"string","maxLength":2048,"description":"https:// URL of the push service; refused when it resolves to a non-public address unless alerts.web_push.allow_private"},
                 "keys":{"type":"object","additionalProperties":false,"required":["p256dh","auth"],"properties":{
                 "p256dh":{"type":"string","description":"base64url, the 65-byte uncompressed P-256 public key"},
                 "auth":{"type":"string","description":"base64url, the 16-byte auth secret"}}},
                 "expiration_time":{"type":["number","null"]},"expirationTime":{"type":["number","null"]}}})")
-                                    .as_object(),
-              .responses = {{201, "Registered"},
-                            {200, "Already registered: keys updated"},
-                            {401, "Not signed in"},
-                            {409, "20 subscriptions already"},
-                            {422, "Invalid field (names it)"}},
-              .response_schema = json::parse(kSubscriptionSchema).as_object()});
+                             .as_object(),
+       .responses = {{201, "Registered"},
+                     {200, "Already registered: keys updated"},
+                     {401, "Not signed in"},
+                     {409, "20 subscriptions already"},
+                     {422, "Invalid field (names it)"}},
+       .response_schema = json::parse(kSubscriptionSchema).as_object()});
 
   auto list = [&ctx](http::Request req) -> Awaitable {
     const auto user = require_user(ctx, req);
@@ -156,17 +157,16 @@ void add_web_push_routes(http::Router& router, AlertsContext& ctx) {
     for (const auto& r : rows.rows) items.emplace_back(subscription_json(r.text(0), r.text(1), r.integer(2)));
     co_return http::Response::json(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
   };
-  router.add(
-      "GET", "/api/v1/notifications/web_push/subscriptions", list,
-      {.summary = "The caller's push subscriptions, oldest first (one page: at most 20)",
-       .tag = "notifications",
-       .auth = true,
-       .responses = {{200, "Subscriptions"}, {401, "Not signed in"}},
-       .response_schema = json::object{
-           {"type", "object"},
-           {"properties",
-            json::object{{"items", json::object{{"type", "array"}, {"items", json::parse(kSubscriptionSchema)}}},
-                         {"next_cursor", json::object{{"type", "null"}}}}}}});
+  router.add("GET", "/api/v1/notifications/web_push/subscriptions", list,
+             {.summary = "The caller's push subscriptions, oldest first (one page: at most 20)",
+              .tag = "notifications",
+              .auth = true,
+              .responses = {{200, "Subscriptions"}, {401, "Not signed in"}},
+              .response_schema = json::object{
+                  {"type", "object"},
+                  {"properties",
+                   json::object{{"items", json::object{{"type", "array"}, {"items", json::parse(kSubscriptionSchema)}}},
+                                {"next_cursor", json::object{{"type", "null"}}}}}}});
 
   auto remove = [&ctx](http::Request req) -> Awaitable {
     const auto user = require_user(ctx, req);

@@ -58,8 +58,8 @@ WebPushSettings web_push_settings_from(const Config& config) {
   }
   s.subject = config.str("alerts.web_push.subject");
   if (s.subject.rfind("mailto:", 0) != 0 && s.subject.rfind("https://", 0) != 0) {
-    throw ConfigError(fmt::format("config: alerts.web_push.subject = {} is invalid: expected mailto:… or https://…",
-                                  s.subject));
+    throw ConfigError(
+        fmt::format("config: alerts.web_push.subject = {} is invalid: expected mailto:… or https://…", s.subject));
   }
   s.ttl_s = config.duration("alerts.web_push.ttl").count() / 1000;
   s.token_lifetime_s = config.duration("alerts.web_push.token_lifetime").count() / 1000;
@@ -193,16 +193,14 @@ asio::awaitable<void> WebPushSender::drain_once() {
     };
     const auto outcome = co_await pool_.run(std::move(send));
     if (outcome.status != "delivered") {
-      log::warn("alerts: web push delivery failed", {{"delivery", d.delivery_key},
-                                                     {"attempts", attempts},
-                                                     {"status", outcome.status},
-                                                     {"error", outcome.error}});
+      log::warn(
+          "alerts: web push delivery failed",
+          {{"delivery", d.delivery_key}, {"attempts", attempts}, {"status", outcome.status}, {"error", outcome.error}});
     }
     const std::int64_t next = now_ms() + retry_delay_ms(settings_.retry.retry_base.count(), attempts);
     auto save = [d, attempts, outcome, next](Connection& c) {
-      c.execute(
-          "UPDATE push_deliveries SET attempts = ?2, status = ?3, next_at_ms = ?4, last_error = ?5 WHERE id = ?1",
-          std::vector<Value>{d.id, attempts, outcome.status, next, outcome.error.substr(0, 500)});
+      c.execute("UPDATE push_deliveries SET attempts = ?2, status = ?3, next_at_ms = ?4, last_error = ?5 WHERE id = ?1",
+                std::vector<Value>{d.id, attempts, outcome.status, next, outcome.error.substr(0, 500)});
       // The push service says the subscription no longer exists: stop using it.
       if (outcome.status == "gone") {
         c.execute("DELETE FROM push_subscriptions WHERE id = ?1", std::vector<Value>{d.subscription_id});

@@ -163,15 +163,16 @@ class DigestDelivery : public ::testing::TestWithParam<StoreFactory> {
 };
 
 TEST_P(DigestDelivery, OneEmailPerDayAtTheLocalTimeNeverTwiceAndNoneForAQuietDay) {
-  prefs("ann", true, at(kMar27, hours{12}));  // switched on after the 27th's digest time
-  prefs("bob", true, at(kMar27, hours{12}));  // opted in, but nothing happens to bob
-  prefs("cat", false, 0);                     // not opted in
+  prefs("ann", true, at(kMar27, hours{12}));                 // switched on after the 27th's digest time
+  prefs("bob", true, at(kMar27, hours{12}));                 // opted in, but nothing happens to bob
+  prefs("cat", false, 0);                                    // not opted in
   notify("ann", "BTCUSD: breakout", at(kMar27, hours{13}));  // 14:00 CET
   notify("ann", "AAPL: dip", at(kMar28, hours{5}));          // 06:00 CET
   notify("cat", "ETHUSD: up", at(kMar28, hours{5}));
 
   std::int64_t now = 0;
-  DigestScheduler first(*store_, [&now] { return now; }, milliseconds(1000));
+  DigestScheduler first(
+      *store_, [&now] { return now; }, milliseconds(1000));
   now = at(kMar28, hours{6}, minutes{59});  // 07:59 in Berlin: the 27th's 08:00 predates the opt-in
   EXPECT_EQ(pass(first), 0);
   now = at(kMar28, hours{7});  // 08:00 CET
@@ -180,14 +181,16 @@ TEST_P(DigestDelivery, OneEmailPerDayAtTheLocalTimeNeverTwiceAndNoneForAQuietDay
   now = at(kMar28, hours{7}, minutes{30});
   EXPECT_EQ(pass(first), 0);
   {
-    DigestScheduler restarted(*store_, [&now] { return now; }, milliseconds(1000));
+    DigestScheduler restarted(
+        *store_, [&now] { return now; }, milliseconds(1000));
     now = at(kMar28, hours{9});
     EXPECT_EQ(pass(restarted), 0) << "a restart does not send the day again";
   }
   EXPECT_EQ(count("SELECT COUNT(*) FROM digest_runs"), 2) << "ann's and bob's (empty) day";
   EXPECT_EQ(count("SELECT COUNT(*) FROM digest_runs WHERE user_id = 'bob' AND notifications = 0"), 1);
 
-  DigestScheduler next_day(*store_, [&now] { return now; }, milliseconds(1000));
+  DigestScheduler next_day(
+      *store_, [&now] { return now; }, milliseconds(1000));
   now = at(kMar29, hours{5}, minutes{59});  // 07:59 CEST
   EXPECT_EQ(pass(next_day), 0);
   now = at(kMar29, hours{6});  // 08:00 CEST: one hour earlier in UTC than the day before
@@ -197,14 +200,14 @@ TEST_P(DigestDelivery, OneEmailPerDayAtTheLocalTimeNeverTwiceAndNoneForAQuietDay
   // The alert email queue delivers them to the real SMTP server.
   SmtpServer smtp;
   ASSERT_TRUE(port_open(smtp.port())) << "aiosmtpd did not start (python3-aiosmtpd installed?)";
-  infra::mail::Mailer mailer({"smtp://127.0.0.1:" + std::to_string(smtp.port()), "tradechat <digest@tradechat.test>",
-                              "", "", seconds(10)},
-                             pool_, metrics_);
+  infra::mail::Mailer mailer(
+      {"smtp://127.0.0.1:" + std::to_string(smtp.port()), "tradechat <digest@tradechat.test>", "", "", seconds(10)},
+      pool_, metrics_);
   Addresses addresses;
   WebhookSettings retry;
   retry.poll = milliseconds(20);
+  boost::asio::io_context io;  // outlives the sender's timer
   EmailSender sender(*store_, &mailer, &addresses, retry);
-  boost::asio::io_context io;
   auto work = boost::asio::make_work_guard(io);
   sender.start(io);
   std::thread runner([&io] { io.run(); });
@@ -219,7 +222,8 @@ TEST_P(DigestDelivery, OneEmailPerDayAtTheLocalTimeNeverTwiceAndNoneForAQuietDay
   runner.join();
   ASSERT_EQ(mails.size(), 2u);
   std::sort(mails.begin(), mails.end(), [](const auto& a, const auto& b) {
-    return a.find("2026-03-28") != std::string::npos && b.find("2026-03-28") == std::string::npos;
+    const std::string first = "daily digest 2026-03-28";
+    return a.find(first) != std::string::npos && b.find(first) == std::string::npos;
   });
   EXPECT_NE(mails[0].find("To: <ann@example.com>"), std::string::npos) << mails[0];
   EXPECT_NE(mails[0].find("Subject: tradechat daily digest 2026-03-28: 2 notifications"), std::string::npos)
@@ -227,8 +231,7 @@ TEST_P(DigestDelivery, OneEmailPerDayAtTheLocalTimeNeverTwiceAndNoneForAQuietDay
   EXPECT_NE(mails[0].find("14:00  BTCUSD: breakout"), std::string::npos) << mails[0];
   EXPECT_NE(mails[0].find("06:00  AAPL: dip"), std::string::npos) << mails[0];
   EXPECT_EQ(mails[0].find("ETHUSD"), std::string::npos) << "cat's and the next day's are not in it";
-  EXPECT_NE(mails[1].find("Subject: tradechat daily digest 2026-03-29: 1 notification"), std::string::npos)
-      << mails[1];
+  EXPECT_NE(mails[1].find("Subject: tradechat daily digest 2026-03-29: 1 notification"), std::string::npos) << mails[1];
   EXPECT_NE(mails[1].find("08:30  ETHUSD: late"), std::string::npos) << mails[1];
   EXPECT_EQ(count("SELECT COUNT(*) FROM email_deliveries WHERE status = 'delivered'"), 2);
 }

@@ -120,7 +120,8 @@ TEST(AlertEngine, TheIndexAgreesWithANaiveScanOnAWalkWithJumpsAndChangingRules) 
     std::set<std::string> expected;
     if (n > 0) {
       for (const auto& r : rules) {
-        if (r.above ? (previous < r.threshold && price >= r.threshold) : (previous > r.threshold && price <= r.threshold))
+        if (r.above ? (previous < r.threshold && price >= r.threshold)
+                    : (previous > r.threshold && price <= r.threshold))
           expected.insert(r.id);
       }
     }

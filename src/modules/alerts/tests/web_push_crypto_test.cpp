@@ -5,8 +5,8 @@
 
 #include "core/base64url.h"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace tc::alerts::web_push {
 namespace {
@@ -20,11 +20,9 @@ std::string b64(const std::string& text) {
 // RFC 8291 Appendix A, with the line breaks of the RFC's layout removed.
 const std::string kPlaintext = "When I grow up, I want to be a watermelon";
 const std::string kAsPrivate = "yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw";
-const std::string kAsPublic =
-    "BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8";
+const std::string kAsPublic = "BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8";
 const std::string kUaPrivate = "q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94";
-const std::string kUaPublic =
-    "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+const std::string kUaPublic = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
 const std::string kSalt = "DGv6ra1nlYgDCS1FRnbzlw";
 const std::string kAuth = "BTBZMqHH6r4Tts7J_aSIgg";
 const std::string kBody =
@@ -78,8 +76,9 @@ TEST(WebPushVapid, TheTokenIsAnEs256JwtWithAudExpSubAndTheSchemeCarriesThePublic
   ASSERT_NE(second, std::string::npos);
   EXPECT_EQ(boost::json::parse(*base64url_decode(token.substr(0, first))),
             boost::json::parse(R"({"typ":"JWT","alg":"ES256"})"));
-  EXPECT_EQ(boost::json::parse(*base64url_decode(token.substr(first + 1, second - first - 1))),
-            boost::json::parse(R"({"aud":"https://push.example.net","exp":1700000000,"sub":"mailto:ops@example.com"})"));
+  EXPECT_EQ(
+      boost::json::parse(*base64url_decode(token.substr(first + 1, second - first - 1))),
+      boost::json::parse(R"({"aud":"https://push.example.net","exp":1700000000,"sub":"mailto:ops@example.com"})"));
   EXPECT_EQ(base64url_decode(token.substr(second + 1))->size(), 64u) << "r || s, not DER";
   EXPECT_TRUE(verify_vapid_token(token, b64(kAsPublic)));
   EXPECT_FALSE(verify_vapid_token(token, b64(kUaPublic))) << "another key";
