@@ -30,7 +30,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "tc-alerts-latency-"));
 async function serve() {
   const child = spawn(
     binary,
-    ["serve", "--set", "http.addr=127.0.0.1:0", "--set", `data.dir=${dataDir}`, "--set", "log.level=warn"],
+    ["serve", "--set", "http.addr=127.0.0.1:0", "--set", `data.dir=${dataDir}`],
     {
       env: {
         ...process.env,

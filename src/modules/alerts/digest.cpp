@@ -142,6 +142,7 @@ asio::awaitable<std::int64_t> DigestScheduler::run_once() {
   auto read = [](Connection& c) {
     auto rows = c.execute("SELECT user_id FROM notification_preferences WHERE digest = 1 ORDER BY user_id");
     std::vector<Subscriber> out;
+    out.reserve(rows.rows.size());
     for (const auto& r : rows.rows) out.push_back({r.text(0), load_preferences(c, r.text(0))});
     return out;
   };

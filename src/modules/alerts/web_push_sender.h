@@ -30,7 +30,7 @@ struct WebPushSettings {
   std::string public_key;   // its 65-byte point (the web client's applicationServerKey)
   std::string subject;      // "mailto:…" or "https://…", the JWT's sub
   std::int64_t ttl_s = 86'400;
-  std::int64_t token_lifetime_s = 12 * 3600;  // exp = now + this (RFC 8292: at most 24 h)
+  std::int64_t token_lifetime_s = 43'200;  // exp = now + this (RFC 8292: at most 24 h)
   OutboundPolicy policy{.https_only = true};
   WebhookSettings retry;
 };
