@@ -133,6 +133,7 @@ for (const [backend, env] of backends) {
           TRADECHAT_ALERTS_WEBHOOK_ALLOW_PRIVATE: "true",
           TRADECHAT_ALERTS_WEBHOOK_RETRY_BASE: "50ms",
           TRADECHAT_ALERTS_WEBHOOK_MAX_ATTEMPTS: "5",
+          TRADECHAT_ALERTS_MAX_PER_USER: "5",
         },
       });
       api = apiClient(server.url);
@@ -228,6 +229,16 @@ for (const [backend, env] of backends) {
       const mine = deadHook.requests.filter((r) => JSON.parse(r.body).alert_id === res.json.id);
       assert.equal(mine.length, 5, "no attempt after the last");
       assert.equal(new Set(mine.map((r) => r.headers["x-tradechat-delivery"])).size, 1);
+    });
+
+    test("the per-user limit: the rule beyond alerts.max_per_user is a 409 and is not stored", async () => {
+      const kim = await signUp(api, "kim");
+      for (let i = 0; i < 5; i++) {
+        const res = await api("/api/v1/alerts", { method: "POST", token: kim.access_token, body: { symbol: "AAPL", expression: `price crosses_above ${100000 + i}` } });
+        assert.equal(res.status, 201, res.text);
+      }
+      problem(await api("/api/v1/alerts", { method: "POST", token: kim.access_token, body: { symbol: "AAPL", expression: "price crosses_above 1" } }), 409);
+      assert.equal((await api("/api/v1/alerts", { token: kim.access_token })).json.items.length, 5);
     });
 
     test("another user's alerts and notifications are 404 and stay unchanged", async () => {
