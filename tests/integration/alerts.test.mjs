@@ -110,6 +110,7 @@ for (const [backend, env] of backends) {
     let server;
     let api;
     let hook;
+    let deadHook;
     let smtp;
     before(async () => {
       if (env.TRADECHAT_DATABASE_URL) {
@@ -121,6 +122,7 @@ for (const [backend, env] of backends) {
         assert.equal(flush.status, 0, flush.stderr);
       }
       hook = await startHookServer(2);
+      deadHook = await startHookServer(Infinity);
       smtp = await startSmtp();
       server = await startServer({
         env: {
@@ -131,12 +133,14 @@ for (const [backend, env] of backends) {
           TRADECHAT_ALERTS_WEBHOOK_ALLOW_PRIVATE: "true",
           TRADECHAT_ALERTS_WEBHOOK_RETRY_BASE: "50ms",
           TRADECHAT_ALERTS_WEBHOOK_MAX_ATTEMPTS: "5",
+          TRADECHAT_ALERTS_MAX_PER_USER: "5",
         },
       });
       api = apiClient(server.url);
     });
     after(async () => {
       await hook?.stop();
+      await deadHook?.stop();
       smtp?.stop();
       if (server) assertCleanExit(assert, await server.stop());
     });
@@ -206,6 +210,37 @@ for (const [backend, env] of backends) {
       feed.client.disconnect();
     });
 
+    test("a webhook that always fails is dead-lettered after alerts.webhook.max_attempts attempts, one delivery id", async () => {
+      const joe = await signUp(api, "joe");
+      const res = await api("/api/v1/alerts", {
+        method: "POST",
+        token: joe.access_token,
+        body: { symbol: "BTCUSD", expression: await crossingExpression(api, "BTCUSD", joe.access_token), channels: ["webhook"], webhook_url: deadHook.url },
+      });
+      assert.equal(res.status, 201, res.text);
+      const deliveries = await waitUntil(
+        async () => (await api(`/api/v1/alerts/${res.json.id}/deliveries`, { token: joe.access_token })).json.items,
+        (items) => items[0]?.status === "dead",
+      );
+      assert.equal(deliveries.length, 1);
+      assert.equal(deliveries[0].attempts, 5);
+      assert.equal(deliveries[0].next_attempt_ms, null);
+      assert.equal(deliveries[0].last_error, "HTTP 500");
+      const mine = deadHook.requests.filter((r) => JSON.parse(r.body).alert_id === res.json.id);
+      assert.equal(mine.length, 5, "no attempt after the last");
+      assert.equal(new Set(mine.map((r) => r.headers["x-tradechat-delivery"])).size, 1);
+    });
+
+    test("the per-user limit: the rule beyond alerts.max_per_user is a 409 and is not stored", async () => {
+      const kim = await signUp(api, "kim");
+      for (let i = 0; i < 5; i++) {
+        const res = await api("/api/v1/alerts", { method: "POST", token: kim.access_token, body: { symbol: "AAPL", expression: `price crosses_above ${100000 + i}` } });
+        assert.equal(res.status, 201, res.text);
+      }
+      problem(await api("/api/v1/alerts", { method: "POST", token: kim.access_token, body: { symbol: "AAPL", expression: "price crosses_above 1" } }), 409);
+      assert.equal((await api("/api/v1/alerts", { token: kim.access_token })).json.items.length, 5);
+    });
+
     test("another user's alerts and notifications are 404 and stay unchanged", async () => {
       const cat = await signUp(api, "cat");
       const dan = await signUp(api, "dan");
@@ -272,7 +307,9 @@ for (const [backend, env] of backends) {
       const feed = personalFeed(server, hal);
       await feed.connected;
       let res = await api("/api/v1/notifications/preferences", { token: hal.access_token });
-      assert.deepEqual(res.json, { in_app: true, email: true, webhook: true, quiet_hours: null, time_zone: "UTC" });
+      assert.deepEqual(res.json, {
+        in_app: true, email: true, webhook: true, web_push: true, quiet_hours: null, time_zone: "UTC", digest: false, digest_time: "08:00",
+      });
       // A quiet window around now, in a zone with an offset: two hours either side.
       const hhmm = (ms) => {
         const d = new Date(ms + 5.5 * 3600_000); // Asia/Kolkata has no DST
@@ -285,7 +322,21 @@ for (const [backend, env] of backends) {
         body: { quiet_hours: quiet, time_zone: "Asia/Kolkata", webhook: false },
       });
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.json, { in_app: true, email: true, webhook: false, quiet_hours: quiet, time_zone: "Asia/Kolkata" });
+      assert.deepEqual(res.json, {
+        in_app: true, email: true, webhook: false, web_push: true, quiet_hours: quiet, time_zone: "Asia/Kolkata", digest: false, digest_time: "08:00",
+      });
+      // The daily digest: opt in and pick a local time; a bad time names the field and changes nothing.
+      res = await api("/api/v1/notifications/preferences", { method: "PUT", token: hal.access_token, body: { digest: true, digest_time: "18:30" } });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.json.digest, true);
+      assert.equal(res.json.digest_time, "18:30");
+      for (const [body, field] of [[{ digest_time: "25:00" }, "digest_time"], [{ digest: "yes" }, "digest"], [{ web_push: 1 }, "web_push"]]) {
+        const bad = problem(await api("/api/v1/notifications/preferences", { method: "PUT", token: hal.access_token, body }), 422);
+        assert.equal(bad.field, field);
+      }
+      res = await api("/api/v1/notifications/preferences", { token: hal.access_token });
+      assert.equal(res.json.digest_time, "18:30");
+      assert.equal(res.json.web_push, true);
       const p = problem(
         await api("/api/v1/notifications/preferences", { method: "PUT", token: hal.access_token, body: { time_zone: "Moon/Base" } }),
         422,

@@ -161,14 +161,14 @@ void apply_body(AlertRecord& r, const json::value& body, bool create, const Symb
   }
   if (o->contains("channels")) {
     const auto* arr = o->at("channels").if_array();
-    if (!arr || arr->empty() || arr->size() > 3) {
-      invalid("channels", "expected a non-empty array of in_app, email, webhook");
+    if (!arr || arr->empty() || arr->size() > 4) {
+      invalid("channels", "expected a non-empty array of in_app, email, webhook, web_push");
     }
     r.channels.clear();
     for (const auto& c : *arr) {
       const auto* s = c.if_string();
-      if (!s || (*s != "in_app" && *s != "webhook" && *s != "email")) {
-        invalid("channels", "each channel is in_app, email or webhook");
+      if (!s || (*s != "in_app" && *s != "webhook" && *s != "email" && *s != "web_push")) {
+        invalid("channels", "each channel is in_app, email, webhook or web_push");
       }
       if (std::find(r.channels.begin(), r.channels.end(), *s) != r.channels.end()) invalid("channels", "duplicate");
       r.channels.emplace_back(*s);

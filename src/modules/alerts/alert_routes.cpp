@@ -27,7 +27,7 @@ constexpr std::string_view kAlertSchema = R"({"type":"object","properties":{
   "id":{"type":"string"},"symbol":{"type":"string"},"name":{"type":"string"},"expression":{"type":"string"},
   "evaluate_on":{"enum":["tick","close"]},"timeframe":{"enum":["1m","5m","15m","1h","4h","1d"]},
   "frequency":{"enum":["once","once_per_bar","every_time"]},"cooldown_ms":{"type":"integer"},
-  "expires_at_ms":{"type":["integer","null"]},"channels":{"type":"array","items":{"enum":["in_app","email","webhook"]}},
+  "expires_at_ms":{"type":["integer","null"]},"channels":{"type":"array","items":{"enum":["in_app","email","webhook","web_push"]}},
   "webhook_url":{"type":["string","null"]},"webhook_secret":{"type":"string"},
   "status":{"enum":["active","fired","disabled","expired"]},"created_at_ms":{"type":"integer"},
   "updated_at_ms":{"type":"integer"},"last_fired_ms":{"type":["integer","null"]},"fire_count":{"type":"integer"}}})";
@@ -38,7 +38,7 @@ constexpr std::string_view kBodySchema = R"({"type":"object","additionalProperti
   "condition":{"type":"object","description":"the JSON form: {all:[…]}, {any:[…]} or {left, op, right}"},
   "evaluate_on":{"enum":["tick","close"]},"timeframe":{"enum":["1m","5m","15m","1h","4h","1d"]},
   "frequency":{"enum":["once","once_per_bar","every_time"]},"cooldown_ms":{"type":"integer","minimum":0},
-  "expires_at_ms":{"type":["integer","null"]},"channels":{"type":"array","items":{"enum":["in_app","email","webhook"]}},
+  "expires_at_ms":{"type":["integer","null"]},"channels":{"type":"array","items":{"enum":["in_app","email","webhook","web_push"]}},
   "webhook_url":{"type":"string","maxLength":2048},"enabled":{"type":"boolean"}}})";
 
 }  // namespace

@@ -170,6 +170,81 @@ CREATE TABLE email_deliveries (
 );
 CREATE INDEX email_deliveries_due ON email_deliveries(status, next_at_ms);
 )sql"},
+      {"alerts", 2, "Web Push subscriptions and their delivery queue, daily digest preferences and runs",
+       R"sql(
+ALTER TABLE notification_preferences ADD COLUMN web_push INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE notification_preferences ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE notification_preferences ADD COLUMN digest_time_min INTEGER NOT NULL DEFAULT 480;
+ALTER TABLE notification_preferences ADD COLUMN digest_since_ms BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE push_subscriptions (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  p256dh TEXT NOT NULL,
+  auth TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  UNIQUE (user_id, endpoint)
+);
+CREATE INDEX push_subscriptions_user ON push_subscriptions(user_id, created_at_ms);
+CREATE TABLE digest_runs (
+  digest_key TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  local_date TEXT NOT NULL,
+  from_ms BIGINT NOT NULL,
+  to_ms BIGINT NOT NULL,
+  notifications BIGINT NOT NULL,
+  created_at_ms BIGINT NOT NULL
+);
+CREATE TABLE push_deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  delivery_key TEXT NOT NULL UNIQUE,
+  subscription_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  attempts BIGINT NOT NULL,
+  next_at_ms BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  last_error TEXT NOT NULL
+);
+CREATE INDEX push_deliveries_due ON push_deliveries(status, next_at_ms);
+)sql",
+       R"sql(
+ALTER TABLE notification_preferences ADD COLUMN web_push INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE notification_preferences ADD COLUMN digest INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE notification_preferences ADD COLUMN digest_time_min INTEGER NOT NULL DEFAULT 480;
+ALTER TABLE notification_preferences ADD COLUMN digest_since_ms BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE push_subscriptions (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  p256dh TEXT NOT NULL,
+  auth TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  UNIQUE (user_id, endpoint)
+);
+CREATE INDEX push_subscriptions_user ON push_subscriptions(user_id, created_at_ms);
+CREATE TABLE digest_runs (
+  digest_key TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  local_date TEXT NOT NULL,
+  from_ms BIGINT NOT NULL,
+  to_ms BIGINT NOT NULL,
+  notifications BIGINT NOT NULL,
+  created_at_ms BIGINT NOT NULL
+);
+CREATE TABLE push_deliveries (
+  id BIGSERIAL PRIMARY KEY,
+  delivery_key TEXT NOT NULL UNIQUE,
+  subscription_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  attempts BIGINT NOT NULL,
+  next_at_ms BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  last_error TEXT NOT NULL
+);
+CREATE INDEX push_deliveries_due ON push_deliveries(status, next_at_ms);
+)sql"},
   };
 }
 

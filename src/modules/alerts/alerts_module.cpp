@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "modules/alerts/alert_runtime.h"
 #include "modules/alerts/alerts_routes.h"
+#include "modules/alerts/digest.h"
 #include "modules/alerts/email_sender.h"
 #include "modules/alerts/inbox.h"
 #include "modules/alerts/webhook_sender.h"
@@ -18,15 +19,18 @@ class AlertsModule final : public app::Module {
     inbox_ = std::make_unique<Inbox>(ctx.store, realtime);
     ctx.services.provide<Notifier>(inbox_.get());
     runtime_ = std::make_unique<AlertRuntime>(ctx.store, *inbox_, market);
-    context_ =
-        std::make_unique<AlertsContext>(AlertsContext{.services = ctx.services,
-                                                      .store = ctx.store,
-                                                      .inbox = *inbox_,
-                                                      .runtime = *runtime_,
-                                                      .market = market,
-                                                      .max_per_user = ctx.config.integer("alerts.max_per_user")});
+    web_push_settings_ = web_push_settings_from(ctx.config);
+    context_ = std::make_unique<AlertsContext>(AlertsContext{.services = ctx.services,
+                                                             .store = ctx.store,
+                                                             .inbox = *inbox_,
+                                                             .runtime = *runtime_,
+                                                             .market = market,
+                                                             .max_per_user = ctx.config.integer("alerts.max_per_user"),
+                                                             .pool = ctx.pool,
+                                                             .web_push = &web_push_settings_});
     add_alert_routes(ctx.router, *context_);
     add_notification_routes(ctx.router, *context_);
+    add_web_push_routes(ctx.router, *context_);
     runtime_->start();
     webhooks_ = std::make_unique<WebhookSender>(ctx.store, ctx.pool, webhook_settings_from(ctx.config));
     webhooks_->start(runtime_->io());
@@ -35,9 +39,15 @@ class AlertsModule final : public app::Module {
     emails_ = std::make_unique<EmailSender>(ctx.store, mailer_.get(), ctx.services.find<auth::ContactDirectory>(),
                                             webhook_settings_from(ctx.config));
     emails_->start(runtime_->io());
+    pushes_ = std::make_unique<WebPushSender>(ctx.store, ctx.pool, web_push_settings_);
+    pushes_->start(runtime_->io());
+    digests_ = std::make_unique<DigestScheduler>(ctx.store, now_ms, ctx.config.duration("alerts.digest.poll"));
+    digests_->start(runtime_->io());
   }
 
   void stop() noexcept override {
+    if (digests_) digests_->stop();
+    if (pushes_) pushes_->stop();
     if (emails_) emails_->stop();
     if (webhooks_) webhooks_->stop();
     if (runtime_) runtime_->stop();
@@ -50,6 +60,9 @@ class AlertsModule final : public app::Module {
   std::unique_ptr<WebhookSender> webhooks_;
   std::unique_ptr<infra::mail::Mailer> mailer_;
   std::unique_ptr<EmailSender> emails_;
+  WebPushSettings web_push_settings_;
+  std::unique_ptr<WebPushSender> pushes_;
+  std::unique_ptr<DigestScheduler> digests_;
 };
 
 }  // namespace
@@ -85,6 +98,43 @@ void add_config_keys(ConfigSchema& schema) {
               .help = "time limit of one webhook request",
               .min = 100,
               .max = 60'000});
+  schema.add({.key = "alerts.web_push.vapid_private_key",
+              .kind = K::string,
+              .default_value = "",
+              .help = "VAPID private key: the 32-byte P-256 scalar, base64url; empty = <data.dir>/keys/vapid.key "
+                      "(created at first start)",
+              .secret = true});
+  schema.add({.key = "alerts.web_push.subject",
+              .kind = K::string,
+              .default_value = "mailto:admin@localhost",
+              .help = "the VAPID JWT's sub: a mailto: or https: contact for push services (RFC 8292)"});
+  schema.add({.key = "alerts.web_push.allow_private",
+              .kind = K::boolean,
+              .default_value = "false",
+              .help = "let push endpoints be loopback, private, link-local and other non-public addresses (SSRF "
+                      "guard off)"});
+  schema.add({.key = "alerts.web_push.ca_file",
+              .kind = K::string,
+              .default_value = "",
+              .help = "PEM file of CA certificates trusted for push endpoints; empty = the system's store"});
+  schema.add({.key = "alerts.web_push.ttl",
+              .kind = K::duration,
+              .default_value = "24h",
+              .help = "how long a push service keeps an undelivered message (the TTL header)",
+              .min = 0,
+              .max = 28 * 86'400'000LL});
+  schema.add({.key = "alerts.web_push.token_lifetime",
+              .kind = K::duration,
+              .default_value = "12h",
+              .help = "lifetime of a VAPID token (exp); RFC 8292 allows at most 24h",
+              .min = 60'000,
+              .max = 86'400'000});
+  schema.add({.key = "alerts.digest.poll",
+              .kind = K::duration,
+              .default_value = "30s",
+              .help = "how often the daily digest looks for users whose digest time has come",
+              .min = 100,
+              .max = 3'600'000});
 }
 
 app::ModuleSpec spec() {

@@ -6,6 +6,7 @@
 #include "app/module.h"
 #include "modules/alerts/alert_runtime.h"
 #include "modules/alerts/inbox.h"
+#include "modules/alerts/web_push_sender.h"
 #include "modules/market/market.h"
 
 namespace tc::alerts {
@@ -17,10 +18,13 @@ struct AlertsContext {
   AlertRuntime& runtime;
   const market::Market* market;
   std::int64_t max_per_user;
+  BlockingPool& pool;
+  const WebPushSettings* web_push;
 };
 
 void add_alert_routes(http::Router& router, AlertsContext& ctx);
 void add_notification_routes(http::Router& router, AlertsContext& ctx);
+void add_web_push_routes(http::Router& router, AlertsContext& ctx);
 
 // The signed-in caller's user id (401 otherwise).
 std::string require_user(const AlertsContext& ctx, const http::Request& req);

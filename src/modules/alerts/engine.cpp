@@ -43,16 +43,22 @@ struct ChangeWindow {
   std::deque<std::pair<std::int64_t, double>> samples;  // (time, price), oldest first
 };
 
-// Thresholds sorted lazily: additions append, the next tick sorts once.
+// Thresholds sorted lazily: additions append, the next tick sorts once. The index
+// remembers where the last price it was asked about sits in the array: a tick moves
+// the price a little, so the next position is found by stepping a few entries from
+// there (one or two cache lines) instead of a binary search over cold memory; a
+// large move falls back to the binary search.
 class ThresholdIndex {
  public:
   using Entry = std::pair<double, Engine::RuleState*>;
   void add(double t, Engine::RuleState* r) {
     entries_.emplace_back(t, r);
     sorted_ = entries_.size() < 2 || (sorted_ && entries_[entries_.size() - 2].first <= t);
+    cursor_valid_ = false;
   }
   void remove(double t, Engine::RuleState* r) {
     sort();
+    cursor_valid_ = false;
     auto it =
         std::lower_bound(entries_.begin(), entries_.end(), t, [](const Entry& e, double v) { return e.first < v; });
     for (; it != entries_.end() && it->first == t; ++it) {
@@ -65,28 +71,67 @@ class ThresholdIndex {
   // Rules with previous < threshold <= current (above) or current <= threshold < previous (below).
   template <class F>
   void above(double previous, double current, F&& f) {
+    if (entries_.empty()) return;
     sort();
-    auto it = std::upper_bound(entries_.begin(), entries_.end(), previous,
-                               [](double v, const Entry& e) { return v < e.first; });
-    for (; it != entries_.end() && it->first <= current; ++it) f(it->second);
+    std::size_t i = upper(previous);
+    for (; i < entries_.size() && entries_[i].first <= current; ++i) f(entries_[i].second);
+    remember(current, i);
   }
   template <class F>
   void below(double previous, double current, F&& f) {
+    if (entries_.empty()) return;
     sort();
-    auto it = std::lower_bound(entries_.begin(), entries_.end(), current,
-                               [](const Entry& e, double v) { return e.first < v; });
-    for (; it != entries_.end() && it->first < previous; ++it) f(it->second);
+    // The first threshold >= current is the first one > the double just below current.
+    const double just_below = std::nextafter(current, -std::numeric_limits<double>::infinity());
+    std::size_t i = upper(just_below);
+    remember(just_below, i);
+    for (; i < entries_.size() && entries_[i].first < previous; ++i) f(entries_[i].second);
   }
 
  private:
+  static constexpr int kMaxSteps = 16;
+
   void sort() {
     if (sorted_) return;
     std::stable_sort(entries_.begin(), entries_.end(),
                      [](const Entry& a, const Entry& b) { return a.first < b.first; });
     sorted_ = true;
+    cursor_valid_ = false;
   }
+  std::size_t binary_upper(double x) const {
+    return static_cast<std::size_t>(
+        std::upper_bound(entries_.begin(), entries_.end(), x, [](double v, const Entry& e) { return v < e.first; }) -
+        entries_.begin());
+  }
+  // The index of the first threshold > x (std::upper_bound), stepping from the cursor.
+  std::size_t upper(double x) const {
+    if (!cursor_valid_) return binary_upper(x);
+    std::size_t pos = cursor_pos_;
+    int steps = 0;
+    if (x >= cursor_at_) {
+      while (pos < entries_.size() && entries_[pos].first <= x) {
+        if (++steps > kMaxSteps) return binary_upper(x);
+        ++pos;
+      }
+    } else {
+      while (pos > 0 && entries_[pos - 1].first > x) {
+        if (++steps > kMaxSteps) return binary_upper(x);
+        --pos;
+      }
+    }
+    return pos;
+  }
+  void remember(double at, std::size_t pos) {
+    cursor_at_ = at;
+    cursor_pos_ = pos;
+    cursor_valid_ = true;
+  }
+
   std::vector<Entry> entries_;
   bool sorted_ = true;
+  bool cursor_valid_ = false;
+  double cursor_at_ = 0;
+  std::size_t cursor_pos_ = 0;  // binary_upper(cursor_at_)
 };
 
 struct Engine::RuleState {

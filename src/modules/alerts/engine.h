@@ -94,7 +94,12 @@ class Engine {
 
   History history_;
   std::unordered_map<std::string, std::unique_ptr<RuleState>> rules_;
-  std::map<std::string, std::unique_ptr<SymbolState>, std::less<>> symbols_;
+  // Hashed: each tick looks its symbol up (an ordered map cost a cache miss per level).
+  struct SymbolHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<SymbolState>, SymbolHash, std::equal_to<>> symbols_;
   std::uint64_t visits_ = 0;
   std::vector<RuleState*> hits_;  // reused per tick: the hot path does not allocate
   std::vector<std::string> finished_;

@@ -3,6 +3,7 @@
 #include "modules/alerts/alert_record.h"
 #include "modules/alerts/inbox.h"
 #include "modules/alerts/preferences.h"
+#include "modules/alerts/web_push_sender.h"
 
 #include <boost/json/serialize.hpp>
 
@@ -69,7 +70,20 @@ std::optional<RecordedFire> record_fire(Connection& c, const Fire& fire, std::in
             fire.key, fire.user_id, ("tradechat alert: " + n.title).substr(0, 200),
             n.body + "\n\nAlert " + fire.rule_id + " fired at " + std::to_string(fire.time_ms) + " (Unix ms).\n", now});
   }
-  return RecordedFire{fire.user_id, fire.key, *Inbox::load(c, fire.user_id, seq), push};
+  auto stored = *Inbox::load(c, fire.user_id, seq);
+  const bool web_push = std::find(alert->channels.begin(), alert->channels.end(), "web_push") != alert->channels.end();
+  // Web Push buzzes a device: quiet hours hold it back like the in-app push.
+  if (web_push && prefs.web_push && !in_quiet_hours(prefs, now)) {
+    const auto payload = push_payload(stored);
+    auto subs = c.execute("SELECT id FROM push_subscriptions WHERE user_id = ?1", std::vector<Value>{fire.user_id});
+    for (const auto& sub : subs.rows) {
+      c.execute(
+          "INSERT INTO push_deliveries (delivery_key, subscription_id, user_id, payload, attempts, next_at_ms, status, "
+          "last_error) VALUES (?1, ?2, ?3, ?4, 0, ?5, 'pending', '') ON CONFLICT (delivery_key) DO NOTHING",
+          std::vector<Value>{fire.key + "/" + sub.text(0), sub.text(0), fire.user_id, payload, now});
+    }
+  }
+  return RecordedFire{fire.user_id, fire.key, std::move(stored), push};
 }
 
 void mark_delivered(Connection& c, const std::string& fire_key) {

@@ -84,6 +84,9 @@ void add_notification_routes(http::Router& router, AlertsContext& ctx) {
 
   constexpr std::string_view kPreferencesSchema = R"({"type":"object","additionalProperties":false,"properties":{
     "in_app":{"type":"boolean","description":"push on user#<id>"},"webhook":{"type":"boolean"},"email":{"type":"boolean"},
+    "web_push":{"type":"boolean","description":"alert Web Push messages to the caller's push subscriptions"},
+    "digest":{"type":"boolean","description":"one email a day summarising the day's notifications, none when there were none"},
+    "digest_time":{"type":"string","pattern":"^\\d\\d:\\d\\d$","description":"local time of the digest in time_zone, default 08:00"},
     "quiet_hours":{"type":["object","null"],"properties":{"start":{"type":"string","pattern":"^\\d\\d:\\d\\d$"},
     "end":{"type":"string"}}},"time_zone":{"type":"string","description":"IANA, e.g. Europe/Berlin"}}})";
   auto get_preferences = [&ctx](http::Request req) -> Awaitable {
@@ -104,7 +107,7 @@ void add_notification_routes(http::Router& router, AlertsContext& ctx) {
     const std::int64_t at = now_ms();
     auto write = [user, body, at](infra::store::Connection& c) {
       auto prefs = load_preferences(c, user);
-      apply_preferences(prefs, body);
+      apply_preferences(prefs, body, at);
       save_preferences(c, user, prefs, at);
       return prefs;
     };

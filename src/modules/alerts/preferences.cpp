@@ -38,30 +38,42 @@ std::string clock_text(std::int32_t minutes) {
 
 }  // namespace
 
+std::int32_t local_minute(const std::string& zone, std::int64_t utc_ms) {
+  const std::int64_t utc_s = utc_ms / 1000;
+  const std::int64_t offset = utc_offset_seconds(zone, utc_s).value_or(0);
+  return static_cast<std::int32_t>((((utc_s + offset) / 60) % kDayMinutes + kDayMinutes) % kDayMinutes);
+}
+
 bool in_quiet_hours(const Preferences& p, std::int64_t utc_ms) {
   if (p.quiet_start_min < 0 || p.quiet_end_min < 0) return false;
-  const std::int64_t utc_s = utc_ms / 1000;
-  const std::int64_t offset = utc_offset_seconds(p.time_zone, utc_s).value_or(0);
-  const std::int64_t local_min = (((utc_s + offset) / 60) % kDayMinutes + kDayMinutes) % kDayMinutes;
+  const std::int64_t local_min = local_minute(p.time_zone, utc_ms);
   if (p.quiet_start_min < p.quiet_end_min) return local_min >= p.quiet_start_min && local_min < p.quiet_end_min;
   return local_min >= p.quiet_start_min || local_min < p.quiet_end_min;  // wraps midnight
 }
 
-void apply_preferences(Preferences& p, const json::value& body) {
+void apply_preferences(Preferences& p, const json::value& body, std::int64_t now_ms) {
   const auto* o = body.if_object();
   if (!o) throw errors::validation("the body must be a JSON object");
   for (const auto& kv : *o) {
     const auto k = kv.key();
-    if (k != "in_app" && k != "webhook" && k != "email" && k != "quiet_hours" && k != "time_zone") {
+    if (k != "in_app" && k != "webhook" && k != "email" && k != "web_push" && k != "quiet_hours" && k != "time_zone" &&
+        k != "digest" && k != "digest_time") {
       invalid(std::string(k), "unknown field");
     }
   }
-  for (auto [name, flag] : {std::pair{"in_app", &p.in_app}, {"webhook", &p.webhook}, {"email", &p.email}}) {
+  const bool digest_was_on = p.digest;
+  for (auto [name, flag] : {std::pair{"in_app", &p.in_app},
+                            {"webhook", &p.webhook},
+                            {"email", &p.email},
+                            {"web_push", &p.web_push},
+                            {"digest", &p.digest}}) {
     if (!o->contains(name)) continue;
     const auto* b = o->at(name).if_bool();
     if (!b) invalid(name, "expected true or false");
     *flag = *b;
   }
+  if (p.digest && !digest_was_on) p.digest_since_ms = now_ms;
+  if (o->contains("digest_time")) p.digest_time_min = parse_clock(o->at("digest_time"), "digest_time");
   if (o->contains("time_zone")) {
     const auto* s = o->at("time_zone").if_string();
     if (!s || !is_known_time_zone(std::string(*s)))
@@ -94,13 +106,17 @@ json::object to_json(const Preferences& p) {
   return {{"in_app", p.in_app},
           {"email", p.email},
           {"webhook", p.webhook},
+          {"web_push", p.web_push},
           {"quiet_hours", std::move(quiet)},
-          {"time_zone", p.time_zone}};
+          {"time_zone", p.time_zone},
+          {"digest", p.digest},
+          {"digest_time", clock_text(p.digest_time_min)}};
 }
 
 Preferences load_preferences(infra::store::Connection& c, const std::string& user_id) {
   auto rows = c.execute(
-      "SELECT in_app, webhook, quiet_start_min, quiet_end_min, time_zone, email FROM notification_preferences "
+      "SELECT in_app, webhook, quiet_start_min, quiet_end_min, time_zone, email, web_push, digest, digest_time_min, "
+      "digest_since_ms FROM notification_preferences "
       "WHERE user_id = ?1",
       std::vector<Value>{user_id});
   Preferences p;
@@ -112,6 +128,10 @@ Preferences load_preferences(infra::store::Connection& c, const std::string& use
   p.quiet_end_min = static_cast<std::int32_t>(r.integer(3));
   p.time_zone = r.text(4);
   p.email = r.integer(5) != 0;
+  p.web_push = r.integer(6) != 0;
+  p.digest = r.integer(7) != 0;
+  p.digest_time_min = static_cast<std::int32_t>(r.integer(8));
+  p.digest_since_ms = r.integer(9);
   return p;
 }
 
@@ -119,12 +139,14 @@ void save_preferences(infra::store::Connection& c, const std::string& user_id, c
                       std::int64_t now_ms) {
   c.execute(
       "INSERT INTO notification_preferences (user_id, in_app, webhook, quiet_start_min, quiet_end_min, time_zone, "
-      "updated_at_ms, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (user_id) DO UPDATE SET "
-      "in_app = ?2, webhook = ?3, quiet_start_min = ?4, quiet_end_min = ?5, time_zone = ?6, updated_at_ms = ?7, "
-      "email = ?8",
+      "updated_at_ms, email, web_push, digest, digest_time_min, digest_since_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+      "?8, ?9, ?10, ?11, ?12) ON CONFLICT (user_id) DO UPDATE SET in_app = ?2, webhook = ?3, quiet_start_min = ?4, "
+      "quiet_end_min = ?5, time_zone = ?6, updated_at_ms = ?7, email = ?8, web_push = ?9, digest = ?10, "
+      "digest_time_min = ?11, digest_since_ms = ?12",
       std::vector<Value>{user_id, std::int64_t{p.in_app ? 1 : 0}, std::int64_t{p.webhook ? 1 : 0},
                          std::int64_t{p.quiet_start_min}, std::int64_t{p.quiet_end_min}, p.time_zone, now_ms,
-                         std::int64_t{p.email ? 1 : 0}});
+                         std::int64_t{p.email ? 1 : 0}, std::int64_t{p.web_push ? 1 : 0},
+                         std::int64_t{p.digest ? 1 : 0}, std::int64_t{p.digest_time_min}, p.digest_since_ms});
 }
 
 }  // namespace tc::alerts

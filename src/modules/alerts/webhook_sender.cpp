@@ -2,10 +2,8 @@
 
 #include "core/log.h"
 #include "modules/alerts/inbox.h"
+#include "modules/alerts/outbound_http.h"
 
-#include <arpa/inet.h>
-#include <curl/curl.h>
-#include <netdb.h>
 #include <openssl/hmac.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -15,7 +13,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <thread>
 
 namespace tc::alerts {
@@ -37,36 +34,6 @@ struct Due {
   std::int64_t attempts;
 };
 
-bool public_v4(const unsigned char* a) {
-  const unsigned b0 = a[0];
-  const unsigned b1 = a[1];
-  if (b0 == 0 || b0 == 10 || b0 == 127) return false;                  // this network, private, loopback
-  if (b0 == 100 && (b1 & 0xC0) == 64) return false;                    // 100.64/10 shared (CGNAT)
-  if (b0 == 169 && b1 == 254) return false;                            // link-local (cloud metadata)
-  if (b0 == 172 && (b1 & 0xF0) == 16) return false;                    // 172.16/12
-  if (b0 == 192 && b1 == 168) return false;                            // 192.168/16
-  if (b0 == 192 && b1 == 0 && (a[2] == 0 || a[2] == 2)) return false;  // IETF, TEST-NET-1
-  if (b0 == 198 && (b1 == 18 || b1 == 19)) return false;               // benchmarking
-  if (b0 == 198 && b1 == 51 && a[2] == 100) return false;              // TEST-NET-2
-  if (b0 == 203 && b1 == 0 && a[2] == 113) return false;               // TEST-NET-3
-  return b0 < 224;                                                     // multicast, reserved, broadcast
-}
-
-bool public_v6(const unsigned char* a) {
-  static constexpr unsigned char kZero[16] = {};
-  if (std::memcmp(a, kZero, 15) == 0 && (a[15] == 0 || a[15] == 1)) return false;  // :: and ::1
-  // IPv4-mapped (::ffff:a.b.c.d) and the NAT64 well-known prefix carry an IPv4 address.
-  static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (std::memcmp(a, kMapped, 12) == 0) return public_v4(a + 12);
-  static constexpr unsigned char kNat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
-  if (std::memcmp(a, kNat64, 12) == 0) return public_v4(a + 12);
-  if ((a[0] & 0xFE) == 0xFC) return false;                                         // fc00::/7 unique local
-  if (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) return false;                         // fe80::/10 link-local
-  if (a[0] == 0xFF) return false;                                                  // multicast
-  if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8) return false;  // documentation
-  return true;
-}
-
 std::string hex(const unsigned char* p, std::size_t n) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out(n * 2, '0');
@@ -77,16 +44,6 @@ std::string hex(const unsigned char* p, std::size_t n) {
   return out;
 }
 
-std::string numeric_host(const sockaddr* sa) {
-  std::array<char, INET6_ADDRSTRLEN> buf{};
-  if (sa->sa_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf.data(), buf.size());
-  } else {
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf.data(), buf.size());
-  }
-  return buf.data();
-}
-
 void log_failure(const std::exception_ptr& e) {
   if (!e) return;
   try {
@@ -95,8 +52,6 @@ void log_failure(const std::exception_ptr& e) {
     log::error("alerts: webhook loop failed", {{"error", ex.what()}});
   }
 }
-
-size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
 
 }  // namespace
 
@@ -116,13 +71,6 @@ std::string webhook_signature(const std::string& secret, const std::string& time
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(), &len);
   return "v1=" + hex(mac.data(), len);
-}
-
-bool is_public_address(const std::string& ip) {
-  std::array<unsigned char, 16> buf{};
-  if (inet_pton(AF_INET, ip.c_str(), buf.data()) == 1) return public_v4(buf.data());
-  if (inet_pton(AF_INET6, ip.c_str(), buf.data()) == 1) return public_v6(buf.data());
-  return false;
 }
 
 std::int64_t retry_delay_ms(std::int64_t base_ms, std::int64_t attempts) {
@@ -214,68 +162,15 @@ asio::awaitable<void> WebhookSender::drain_once() {
 
 WebhookSender::Outcome WebhookSender::send_blocking(const std::string& url, const std::string& secret,
                                                     const std::string& payload, const std::string& delivery_id) const {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(), curl_url_cleanup);
-  if (curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return {false, true, "malformed URL"};
-  char* host_part = nullptr;
-  char* port_part = nullptr;
-  curl_url_get(parsed.get(), CURLUPART_HOST, &host_part, 0);
-  curl_url_get(parsed.get(), CURLUPART_PORT, &port_part, CURLU_DEFAULT_PORT);
-  std::string host = host_part ? host_part : "";
-  const std::string port = port_part ? port_part : "80";
-  curl_free(host_part);
-  curl_free(port_part);
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-
-  // Resolve once, check every address, and connect to the checked one.
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &found) != 0 || !found) {
-    return {false, false, "cannot resolve " + host};
-  }
-  std::string pinned;
-  for (auto* a = found; a; a = a->ai_next) {
-    const auto ip = numeric_host(a->ai_addr);
-    if (!settings_.allow_private && !is_public_address(ip)) {
-      freeaddrinfo(found);
-      std::string why = "refused: ";
-      why += host;
-      why += " resolves to the non-public address ";
-      why += ip;
-      return {false, true, why};
-    }
-    if (pinned.empty()) pinned = ip;
-  }
-  freeaddrinfo(found);
-
   const std::string timestamp = std::to_string(now_ms() / 1000);
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) return {false, false, "curl_easy_init failed"};
-  const std::string resolve_entry =
-      host + ":" + port + ":" + (pinned.find(':') != std::string::npos ? "[" + pinned + "]" : pinned);
-  curl_slist* resolve = curl_slist_append(nullptr, resolve_entry.c_str());
-  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-  headers = curl_slist_append(headers, ("X-Tradechat-Timestamp: " + timestamp).c_str());
-  headers =
-      curl_slist_append(headers, ("X-Tradechat-Signature: " + webhook_signature(secret, timestamp, payload)).c_str());
-  headers = curl_slist_append(headers, ("X-Tradechat-Delivery: " + delivery_id).c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl.get(), CURLOPT_RESOLVE, resolve);
-  curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, payload.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(payload.size()));
-  curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, discard);
-  const CURLcode rc = curl_easy_perform(curl.get());
-  long status = 0;
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_slist_free_all(resolve);
-  if (rc != CURLE_OK) return {false, false, curl_easy_strerror(rc)};
-  if (status < 200 || status > 299) return {false, false, "HTTP " + std::to_string(status)};
+  const std::vector<std::string> headers{"Content-Type: application/json", "X-Tradechat-Timestamp: " + timestamp,
+                                         "X-Tradechat-Signature: " + webhook_signature(secret, timestamp, payload),
+                                         "X-Tradechat-Delivery: " + delivery_id};
+  const OutboundPolicy policy{.allow_private = settings_.allow_private, .timeout = settings_.timeout};
+  const auto r = post(url, headers, payload, policy);
+  if (r.refused) return {false, true, r.error};
+  if (!r.error.empty()) return {false, false, r.error};
+  if (r.status < 200 || r.status > 299) return {false, false, "HTTP " + std::to_string(r.status)};
   return {true, false, ""};
 }
 

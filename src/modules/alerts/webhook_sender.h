@@ -10,6 +10,7 @@
 #include "core/blocking_pool.h"
 #include "core/config.h"
 #include "infra/store/store.h"
+#include "modules/alerts/outbound_http.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -34,9 +35,6 @@ WebhookSettings webhook_settings_from(const Config& config);
 
 // "v1=<lowercase hex HMAC-SHA256(secret, timestamp + "." + body)>".
 std::string webhook_signature(const std::string& secret, const std::string& timestamp, const std::string& body);
-// False for loopback, private (RFC 1918, fc00::/7), link-local, unspecified,
-// multicast, CGNAT, documentation and other reserved IPv4/IPv6 addresses.
-bool is_public_address(const std::string& ip);
 // The delay before attempt `attempts + 1` (attempts ≥ 1): base · 2^(attempts−1), at most 1 h.
 std::int64_t retry_delay_ms(std::int64_t base_ms, std::int64_t attempts);
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <set>
 
 namespace tc::alerts {
@@ -76,6 +77,61 @@ TEST(AlertEngine, TheIndexVisitsOnlyThresholdsInsideTheMove) {
   EXPECT_EQ(f.engine.visits(), 1u);
   EXPECT_EQ(f.tick(1500).size(), 501u);
   EXPECT_EQ(f.engine.visits(), 502u);
+}
+
+// The index steps from where the last price sat in each sorted array; a random walk
+// with jumps, thresholds landing exactly on prices, and rules added and removed on the
+// way must give exactly the fires of a scan of every rule.
+TEST(AlertEngine, TheIndexAgreesWithANaiveScanOnAWalkWithJumpsAndChangingRules) {
+  struct Naive {
+    std::string id;
+    double threshold;
+    bool above;
+  };
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> where(90, 110);
+  std::normal_distribution<double> step(0, 0.05);
+  Feed f;
+  std::vector<Naive> rules;
+  auto add = [&](int i) {
+    // Every tenth threshold is a whole number the walk's rounded prices hit exactly.
+    const double t = i % 10 == 0 ? std::round(where(rng)) : where(rng);
+    const bool above = i % 2 == 0;
+    const auto id = "r" + std::to_string(i);
+    auto r = rule(id, above ? "price crosses_above 1" : "price crosses_below 1", Frequency::every_time);
+    r.condition.root.right.number = t;
+    f.engine.upsert(std::move(r));
+    rules.push_back({id, t, above});
+  };
+  for (int i = 0; i < 2000; ++i) add(i);
+  double price = 100;
+  double previous = 0;
+  int next_id = 2000;
+  std::size_t total = 0;
+  for (int n = 0; n < 20000; ++n) {
+    price += n % 997 == 0 ? (n % 2 ? 9 : -9) : step(rng);
+    price = std::clamp(std::round(price * 100) / 100, 80.0, 120.0);
+    if (n % 1000 == 500) {  // rules change between ticks
+      for (int k = 0; k < 20; ++k) add(next_id++);
+      const auto gone = rules.begin() + static_cast<std::ptrdiff_t>(n % rules.size());
+      f.engine.remove(gone->id);
+      rules.erase(gone);
+    }
+    std::set<std::string> expected;
+    if (n > 0) {
+      for (const auto& r : rules) {
+        if (r.above ? (previous < r.threshold && price >= r.threshold)
+                    : (previous > r.threshold && price <= r.threshold))
+          expected.insert(r.id);
+      }
+    }
+    std::set<std::string> got;
+    for (const auto& fire : f.tick(price)) got.insert(fire.rule_id);
+    ASSERT_EQ(got, expected) << "tick " << n << ": " << previous << " -> " << price;
+    total += got.size();
+    previous = price;
+  }
+  EXPECT_GT(total, 10'000u) << "the walk crosses many thresholds";
 }
 
 TEST(AlertEngine, CompositeRulesNeedEveryPartOnTheSameTick) {

@@ -7,8 +7,10 @@
 #include "modules/alerts/alert_record.h"
 #include "modules/alerts/alerts_module.h"
 #include "modules/alerts/inbox.h"
+#include "modules/alerts/preferences.h"
 
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include <set>
 
@@ -115,6 +117,43 @@ TEST(AlertFireLog, AFireOfADeletedAlertDeliversNothing) {
   auto record = [&fire](Connection& c) { return record_fire(c, fire, 11); };
   EXPECT_FALSE(f.t.store->run_transaction(record));
   EXPECT_EQ(f.count("SELECT COUNT(*) FROM notifications"), 0);
+}
+
+TEST(AlertFireLog, WebPushQueuesOneMessagePerSubscriptionInTheFiresTransactionButNotInQuietHours) {
+  Fixture f;
+  f.add("p", "u1", "price > 1", "every_time");
+  auto channels = [](Connection& c) {
+    c.execute("UPDATE alerts SET channels = '[\"in_app\",\"web_push\"]' WHERE id = 'p'");
+    for (const char* id : {"s1", "s2"}) {
+      c.execute(
+          "INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at_ms) VALUES (?1, 'u1', ?2, "
+          "'k', 'a', 1)",
+          std::vector<infra::store::Value>{std::string(id), "https://push.example/" + std::string(id)});
+    }
+    c.execute(
+        "INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at_ms) VALUES ('other', 'u2', "
+        "'https://push.example/other', 'k', 'a', 1)");
+  };
+  f.t.store->run_transaction(channels);
+  Fire loud{"p", "u1", "AAPL", 10, 2.5, -1, "p:t:10", false};
+  auto record = [&loud](Connection& c) { return record_fire(c, loud, 11); };
+  ASSERT_TRUE(f.t.store->run_transaction(record));
+  EXPECT_EQ(f.count("SELECT COUNT(*) FROM push_deliveries WHERE user_id = 'u1' AND status = 'pending'"), 2)
+      << "one per subscription of the owner, none to another user's";
+  EXPECT_EQ(f.count("SELECT COUNT(*) FROM push_deliveries WHERE delivery_key = 'p:t:10/s1'"), 1);
+
+  // Quiet hours all day (00:00 to 23:59 UTC): the inbox gets it, no device buzzes.
+  auto quiet = [](Connection& c) {
+    Preferences p;
+    apply_preferences(p, boost::json::parse(R"({"quiet_hours":{"start":"00:00","end":"23:59"}})"));
+    save_preferences(c, "u1", p, 1);
+  };
+  f.t.store->run_transaction(quiet);
+  Fire hushed{"p", "u1", "AAPL", 20, 2.5, -1, "p:t:20", false};
+  auto record2 = [&hushed](Connection& c) { return record_fire(c, hushed, 21); };
+  ASSERT_TRUE(f.t.store->run_transaction(record2));
+  EXPECT_EQ(f.count("SELECT COUNT(*) FROM push_deliveries"), 2) << "nothing queued in quiet hours";
+  EXPECT_EQ(f.count("SELECT COUNT(*) FROM notifications"), 2);
 }
 
 }  // namespace
