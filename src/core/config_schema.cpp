@@ -143,11 +143,6 @@ ConfigSchema core_config_schema() {
          .help = "where live prices come from: simulator, replay of stored candles (market.replay.*), or "
                  "binance (crypto trades from Binance public streams, market.binance.url)",
          .allowed = {"simulator", "replay", "binance"}});
-  s.add({.key = "ai.providers",
-         .kind = K::list,
-         .default_value = "",
-         .help = "LLM endpoints; empty = the built-in offline engine",
-         .secret = true});
   return s;
 }
 
