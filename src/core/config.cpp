@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -240,11 +241,11 @@ void Config::assign(const ConfigKey& def, const std::string& raw, ConfigSource s
     case ConfigKind::json: {
       if (text.empty()) text = "[]";
       boost::system::error_code ec;
-      boost::json::parse(text, ec);
+      const auto parsed = boost::json::parse(text, ec);
       if (ec)
         fail(def, text.size() > 40 ? text.substr(0, 40) + "…" : text, "expected JSON text (" + ec.message() + ")");
-      e.text = text;
-      e.value = text;
+      e.text = boost::json::serialize(parsed);  // one line, whichever source it came from
+      e.value = e.text;
       break;
     }
   }
