@@ -167,6 +167,9 @@ boost::asio::awaitable<Completion> call_provider(Endpoint endpoint, ModelSpec mo
   }
   Completion out = std::move(decoder->result());
   if (out.finish_reason.empty()) out.finish_reason = out.tool_calls.empty() ? "stop" : "tool_calls";
+  // Some OpenAI-compatible servers (Ollama among them) finish a tool-calling turn
+  // with "stop": the calls are what counts.
+  if (!out.tool_calls.empty() && out.finish_reason == "stop") out.finish_reason = "tool_calls";
   out.provider = endpoint.name;
   if (out.model.empty()) out.model = model.name;
   out.usage.cost_usd = (static_cast<double>(out.usage.input_tokens) * model.input_price +

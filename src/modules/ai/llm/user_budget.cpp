@@ -23,6 +23,12 @@ UserBudget::Lease::~Lease() { budget_->release(user_); }
 
 std::unique_ptr<UserBudget::Lease> UserBudget::acquire(const std::string& user, Clock::time_point now) {
   std::lock_guard lock(mutex_);
+  if (accounts_.size() > 10'000) {  // forget users whose windows have all ended
+    std::erase_if(accounts_, [now](const auto& kv) {
+      const auto& a = kv.second;
+      return a.running == 0 && now >= a.hour_start + kHour && now >= a.day_start + kDay;
+    });
+  }
   auto& a = accounts_[user];
   if (a.hour_start == Clock::time_point{} || now >= a.hour_start + kHour) {
     a.hour_start = now;
