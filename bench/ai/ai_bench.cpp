@@ -14,6 +14,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,15 +58,15 @@ int main(int argc, char** argv) {
       req.user_id = "bench";
       req.messages = {{Role::user, "Hello", {}, {}}};
       const auto start = Clock::now();
-      std::optional<Clock::time_point> first;
-      EventSink sink = [&first](const StreamEvent&) {
-        if (!first) first = Clock::now();
+      auto first = std::make_shared<std::optional<Clock::time_point>>();
+      EventSink sink = [first](const StreamEvent&) {
+        if (!*first) *first = Clock::now();
       };
       auto c = co_await router->complete(req, sink);
       const auto end = Clock::now();
       if (i < warmup) continue;
       text = c.text;
-      first_ms.push_back(std::chrono::duration<double, std::milli>(*first - start).count());
+      first_ms.push_back(std::chrono::duration<double, std::milli>(**first - start).count());
       total_ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
     }
   };

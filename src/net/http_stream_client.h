@@ -39,7 +39,7 @@ struct ClientRequest {
   std::string body;
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds read_timeout{60'000};  // for the headers, then between body pieces
-  std::size_t max_header_bytes = 64 * 1024;
+  std::size_t max_header_bytes = std::size_t{64} * 1024;
 };
 
 // Failures below HTTP: the router falls back on all of them. The message names the

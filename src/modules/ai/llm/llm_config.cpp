@@ -69,7 +69,7 @@ ModelSpec parse_model(const json::value& v, const std::string& key) {
     for (const auto& field : o) {
       const std::string f(field.key());
       if (f != "name" && f != "context_window" && f != "input_price" && f != "output_price") {
-        fail(key + "." + f, shown(field.value()),
+        fail(fmt::format("{}.{}", key, f), shown(field.value()),
              "not a known field (name, context_window, input_price, output_price: USD per million tokens)");
       }
     }
@@ -115,7 +115,7 @@ Endpoint parse_endpoint(const json::value& v, const std::string& key,
       fail(key + ".api_key", "(secret)", "keys are not written in the configuration; use api_key_env or api_key_file");
     }
     if (f != "name" && f != "kind" && f != "base_url" && f != "api_key_env" && f != "api_key_file" && f != "models") {
-      fail(key + "." + f, shown(field.value()),
+      fail(fmt::format("{}.{}", key, f), shown(field.value()),
            "not a known field (name, kind, base_url, api_key_env, api_key_file, models)");
     }
   }
@@ -195,7 +195,9 @@ std::vector<ChainEntry> parse_chain(const std::string& key, const std::vector<st
     if (!model.empty()) {
       const auto& models = endpoints[ei].models;
       while (mi < models.size() && models[mi].name != model) ++mi;
-      if (mi == models.size()) fail(key, "\"" + item + "\"", "provider " + provider + " lists no model " + model);
+      if (mi == models.size()) {
+        fail(key, fmt::format("\"{}\"", item), fmt::format("provider {} lists no model {}", provider, model));
+      }
     }
     chain.push_back({ei, mi});
   }
