@@ -10,7 +10,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Centrifuge } from "centrifuge";
 import WebSocket from "ws";
-import { startServer, assertCleanExit } from "./lib/server.mjs";
+import { spawnSync } from "node:child_process";
+import { startServer, assertCleanExit, binary } from "./lib/server.mjs";
 import { apiClient, signUp } from "./lib/accounts.mjs";
 import { startReplay, openaiStream, transcript } from "./lib/llm_replay.mjs";
 
@@ -179,4 +180,23 @@ test("cancelling an answer closes the provider connection", async (t) => {
   } finally {
     client.disconnect();
   }
+});
+
+test("config check shows where a provider key comes from, never the key, and names a bad key path", () => {
+  const providers = [{ name: "oa", kind: "openai", base_url: "https://api.openai.com/v1", api_key_env: "TC_IT_LLM_KEY", models: ["gpt-4o-mini"] }];
+  const ok = spawnSync(binary, ["config", "check"], {
+    env: { ...process.env, TRADECHAT_AI_PROVIDERS: JSON.stringify(providers), TC_IT_LLM_KEY: KEY, TRADECHAT_AI_CHAINS_FAST: "oa/gpt-4o-mini" },
+    encoding: "utf8",
+  });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /ai\.providers = .*TC_IT_LLM_KEY/);
+  assert.match(ok.stdout, /ai\.chains\.fast = \["oa\/gpt-4o-mini"\]/);
+  assert.equal(ok.stdout.includes(KEY), false);
+  const bad = spawnSync(binary, ["config", "check"], {
+    env: { ...process.env, TRADECHAT_AI_PROVIDERS: JSON.stringify([{ ...providers[0], kind: "gpt" }]), TC_IT_LLM_KEY: KEY },
+    encoding: "utf8",
+  });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /config: ai\.providers\[0\]\.kind = "gpt" is invalid/);
+  assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
 });
