@@ -111,7 +111,7 @@ boost::asio::awaitable<Completion> call_provider(Endpoint endpoint, ModelSpec mo
     const int status = response->status();
     std::string body;
     try {
-      body = co_await response->read_all(16 * 1024);
+      body = co_await response->read_all(std::size_t{16} * 1024);
     } catch (const http::ClientError& e) {
       if (e.kind() == http::ClientError::Kind::cancelled) throw fail_client(e);
     }
