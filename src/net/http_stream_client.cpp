@@ -114,6 +114,15 @@ struct StreamingResponse::Impl {
                       host + ": " + what + ": " + ec.message());
   }
 
+  // A cancellation emitted while no operation was in flight is only recorded in
+  // the coroutine's state: look before starting each operation.
+  asio::awaitable<void> stop_if_cancelled() {
+    const auto state = co_await asio::this_coro::cancellation_state;
+    if (state.cancelled() == asio::cancellation_type::none) co_return;
+    close();
+    throw ClientError(ClientError::Kind::cancelled, "cancelled");
+  }
+
   template <class F>
   auto visit(F& f) {
     if (auto* p = std::get_if<PlainStream>(&stream)) return f(*p);
@@ -141,6 +150,7 @@ asio::awaitable<std::optional<std::string>> StreamingResponse::read() {
       impl.done = true;
       co_return std::nullopt;
     }
+    co_await impl.stop_if_cancelled();
     impl.lowest().expires_after(impl.read_timeout);
     beast::error_code ec;
     auto read_some = [&](auto& s) {
@@ -190,6 +200,7 @@ asio::awaitable<std::unique_ptr<StreamingResponse>> open_stream(ClientRequest re
   } else {
     impl->stream.emplace<PlainStream>(executor);
   }
+  co_await impl->stop_if_cancelled();
   impl->lowest().expires_after(request.connect_timeout);
   co_await impl->lowest().async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
   if (ec && ec != beast::error::timeout) {
@@ -222,10 +233,12 @@ asio::awaitable<std::unique_ptr<StreamingResponse>> open_stream(ClientRequest re
   req.body() = std::move(request.body);
   req.prepare_payload();
 
+  co_await impl->stop_if_cancelled();
   impl->lowest().expires_after(request.read_timeout);
   auto write = [&](auto& s) { return bhttp::async_write(s, req, asio::redirect_error(asio::use_awaitable, ec)); };
   co_await impl->visit(write);
   co_await impl->check(ec, "sending the request");
+  co_await impl->stop_if_cancelled();
   impl->lowest().expires_after(request.read_timeout);
   auto read_header = [&](auto& s) {
     return bhttp::async_read_header(s, impl->buffer, impl->parser, asio::redirect_error(asio::use_awaitable, ec));

@@ -124,6 +124,9 @@ class ChainRouter final : public Router, public std::enable_shared_from_this<Cha
       const ModelSpec& model = endpoint.models[entry.model];
       CircuitBreaker& breaker = *breakers_[entry.endpoint];
       for (int attempt = 0; attempt <= settings_.retries; ++attempt) {
+        if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+          throw Error(499, "cancelled", "Cancelled", "the answer was stopped");
+        }
         const auto start = now_();
         if (!breaker.allow(start)) {
           const auto at = breaker.available_at(start);

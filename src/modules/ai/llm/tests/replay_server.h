@@ -135,7 +135,7 @@ class ReplayServer {
     std::string head = "HTTP/1.1 " + std::to_string(r.status) + " " + reason(r.status) + "\r\n";
     bool has_type = false;
     for (const auto& [k, v] : r.headers) {
-      head += k + ": " + v + "\r\n";
+      head.append(k).append(": ").append(v).append("\r\n");
       if (k == "Content-Type") has_type = true;
     }
     if (!has_type)

@@ -77,7 +77,7 @@ class RouterTest : public ::testing::Test {
   }
 
   // Runs one completion to its end; `on_event` may look at each event as it comes.
-  Outcome run(Router& r, Request req, std::function<void(const StreamEvent&)> on_event = {}) {
+  Outcome run(Router& r, const Request& req, const std::function<void(const StreamEvent&)>& on_event = {}) {
     auto out = std::make_shared<Outcome>();
     auto main = [&r, req, out, on_event]() -> asio::awaitable<void> {
       EventSink sink = [out, on_event](const StreamEvent& e) {
@@ -91,7 +91,7 @@ class RouterTest : public ::testing::Test {
       }
     };
     auto done = std::make_shared<bool>(false);
-    asio::co_spawn(ioc, main(), [done](std::exception_ptr ep) {
+    asio::co_spawn(ioc, main(), [done](const std::exception_ptr& ep) {
       *done = true;
       if (ep) std::rethrow_exception(ep);
     });
@@ -361,7 +361,7 @@ TEST_F(RouterTest, CancellationClosesTheProviderConnection) {
       out->error = e;
     }
   };
-  asio::co_spawn(ioc, main(), asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr) {
+  asio::co_spawn(ioc, main(), asio::bind_cancellation_slot(signal.slot(), [&](const std::exception_ptr&) {
                    // the server's held connection must see the close before we stop it
                    asio::post(ioc, [&] {
                      a.stop();
@@ -393,7 +393,7 @@ TEST_F(RouterTest, TotalCancellationWorksToo) {
       error = e;
     }
   };
-  asio::co_spawn(ioc, main(), asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr) {
+  asio::co_spawn(ioc, main(), asio::bind_cancellation_slot(signal.slot(), [&](const std::exception_ptr&) {
                    asio::post(ioc, [&] {
                      a.stop();
                      b.stop();
@@ -427,9 +427,9 @@ TEST_F(RouterTest, OneUserHasAtMostTheConfiguredAnswersRunning) {
     EventSink sink = [&](const StreamEvent&) {
       if (spawned) return;
       spawned = true;
-      asio::co_spawn(ioc, second("u1", second_error), [&](std::exception_ptr) {
+      asio::co_spawn(ioc, second("u1", second_error), [&](const std::exception_ptr&) {
         asio::co_spawn(ioc, second("u2", third_error),
-                       [&](std::exception_ptr) { signal.emit(asio::cancellation_type::terminal); });
+                       [&](const std::exception_ptr&) { signal.emit(asio::cancellation_type::terminal); });
       });
     };
     try {
@@ -438,7 +438,7 @@ TEST_F(RouterTest, OneUserHasAtMostTheConfiguredAnswersRunning) {
       first_error = e;
     }
   };
-  asio::co_spawn(ioc, main(), asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr) {
+  asio::co_spawn(ioc, main(), asio::bind_cancellation_slot(signal.slot(), [&](const std::exception_ptr&) {
                    asio::post(ioc, [&] {
                      a.stop();
                      b.stop();
