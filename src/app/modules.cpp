@@ -1,6 +1,7 @@
 #include "app/modules.h"
 
 #include "infra/infra_config.h"
+#include "modules/ai/llm/llm_config.h"
 #include "modules/alerts/alerts_module.h"
 #include "modules/audit/audit_module.h"
 #include "modules/auth/auth_module.h"
@@ -29,6 +30,7 @@ ConfigSchema full_config_schema() {
   realtime::add_config_keys(schema);
   market::add_config_keys(schema);
   alerts::add_config_keys(schema);
+  ai::llm::add_config_keys(schema);
   return schema;
 }
 

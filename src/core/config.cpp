@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -125,13 +127,15 @@ std::string read_secret_file(const std::string& key, const std::string& path) {
   return s;
 }
 
-// Flattens a TOML table into dotted keys; arrays and scalars are leaves.
-void flatten(const toml::table& table, const std::string& prefix,
+// Flattens a TOML table into dotted keys; arrays, scalars and the tables of json
+// keys are leaves.
+void flatten(const toml::table& table, const std::string& prefix, const ConfigSchema& schema,
              std::vector<std::pair<std::string, const toml::node*>>& out) {
   for (const auto& [k, node] : table) {
     std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-    if (const auto* sub = node.as_table())
-      flatten(*sub, key, out);
+    const auto* def = schema.find(key);
+    if (const auto* sub = node.as_table(); sub && !(def && def->kind == ConfigKind::json))
+      flatten(*sub, key, schema, out);
     else
       out.emplace_back(key, &node);
   }
@@ -157,6 +161,11 @@ std::string toml_quote(const std::string& s) {
 }
 
 }  // namespace
+
+ConfigSchema& ConfigSchema::add_validator(Validator validator) {
+  validators_.push_back(std::move(validator));
+  return *this;
+}
 
 ConfigSchema& ConfigSchema::add(ConfigKey key) {
   if (find(key.key)) throw std::logic_error("config key declared twice: " + key.key);
@@ -229,6 +238,16 @@ void Config::assign(const ConfigKey& def, const std::string& raw, ConfigSource s
       check_url(def, text);
       e.value = text;
       break;
+    case ConfigKind::json: {
+      if (text.empty()) text = "[]";
+      boost::system::error_code ec;
+      const auto parsed = boost::json::parse(text, ec);
+      if (ec)
+        fail(def, text.size() > 40 ? text.substr(0, 40) + "…" : text, "expected JSON text (" + ec.message() + ")");
+      e.text = boost::json::serialize(parsed);  // one line, whichever source it came from
+      e.value = e.text;
+      break;
+    }
   }
   entries_[def.key] = std::move(e);
 }
@@ -275,12 +294,21 @@ Config Config::load(const ConfigSchema& schema, const std::string& file_path,
       throw ConfigError(fmt::format("config: {}:{}:{}: {}", file_path, where.line, where.column, e.description()));
     }
     std::vector<std::pair<std::string, const toml::node*>> leaves;
-    flatten(table, "", leaves);
+    flatten(table, "", cfg.schema_, leaves);
     for (const auto& [key, node] : leaves) {
       auto [def, is_file] = lookup(key);
       if (!def) {
         throw ConfigError(fmt::format("config: {} in {} is not a known key (run `tradechat config check` for the list)",
                                       key, file_path));
+      }
+      if (def->kind == ConfigKind::json && !is_file && (node->is_array() || node->is_table())) {
+        std::ostringstream json;
+        if (const auto* arr = node->as_array())
+          json << toml::json_formatter{*arr};
+        else
+          json << toml::json_formatter{*node->as_table()};
+        cfg.assign(*def, json.str(), ConfigSource::file, file_path);
+        continue;
       }
       if (const auto* arr = node->as_array(); arr && def->kind == ConfigKind::list && !is_file) {
         std::vector<std::string> items;
@@ -320,6 +348,7 @@ Config Config::load(const ConfigSchema& schema, const std::string& file_path,
     if (!def) throw ConfigError(fmt::format("config: --set {} is not a known key", key));
     cfg.assign(*def, is_file ? read_secret_file(def->key, value) : value, ConfigSource::flag, "flag");
   }
+  for (const auto& validate : cfg.schema_.validators()) validate(cfg);
   return cfg;
 }
 
@@ -353,6 +382,7 @@ std::uint64_t Config::size(const std::string& key) const {
 const std::vector<std::string>& Config::list(const std::string& key) const {
   return std::get<std::vector<std::string>>(entry(key).value);
 }
+const std::string& Config::json(const std::string& key) const { return std::get<std::string>(entry(key).value); }
 ConfigSource Config::source(const std::string& key) const { return entry(key).source; }
 
 std::string Config::mask_url(const std::string& url) {
@@ -379,6 +409,8 @@ std::string Config::render_effective() const {
       shown += "]";
     } else if (def.kind == ConfigKind::integer || def.kind == ConfigKind::boolean) {
       shown = e.text;
+    } else if (def.kind == ConfigKind::json) {
+      shown = def.secret ? toml_quote("********") : toml_quote(e.text);
     } else {
       std::string text = e.text;
       if (def.secret && !text.empty()) text = def.kind == ConfigKind::url ? mask_url(text) : "********";

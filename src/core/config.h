@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -31,6 +32,8 @@ enum class ConfigKind {
   enumeration,  // one of `allowed`
   address,      // host:port (port may be 0 for an ephemeral port)
   url,          // empty, or a URL whose scheme is one of `allowed`
+  json,         // structured value: a TOML array or inline table in a file, JSON text elsewhere;
+                // stored as JSON text, its shape checked by a schema validator
 };
 
 struct ConfigKey {
@@ -44,9 +47,17 @@ struct ConfigKey {
   std::int64_t max = std::numeric_limits<std::int64_t>::max();
 };
 
+class Config;
+
 class ConfigSchema {
  public:
+  // Checks that span keys or look inside a json key; run after every source is
+  // applied. Throws ConfigError with one line naming the key.
+  using Validator = std::function<void(const Config&)>;
+
   ConfigSchema& add(ConfigKey key);
+  ConfigSchema& add_validator(Validator validator);
+  const std::vector<Validator>& validators() const noexcept { return validators_; }
   const ConfigKey* find(const std::string& key) const;
   const std::vector<ConfigKey>& keys() const noexcept { return keys_; }
   // "http.max_body_bytes" -> "TRADECHAT_HTTP_MAX_BODY_BYTES"
@@ -54,6 +65,7 @@ class ConfigSchema {
 
  private:
   std::vector<ConfigKey> keys_;
+  std::vector<Validator> validators_;
 };
 
 // The keys of the server core. Modules add their own keys to the schema.
@@ -80,6 +92,7 @@ class Config {
   std::chrono::milliseconds duration(const std::string& key) const;
   std::uint64_t size(const std::string& key) const;
   const std::vector<std::string>& list(const std::string& key) const;
+  const std::string& json(const std::string& key) const;  // JSON text of a json key
   ConfigSource source(const std::string& key) const;
 
   // Effective values as TOML, secrets masked, each line commented with its source.

@@ -144,11 +144,6 @@ ConfigSchema core_config_schema() {
                  "binance (crypto trades from Binance public streams, market.binance.url), or alpaca (US stock "
                  "trades and quotes from Alpaca's stream, market.alpaca.*)",
          .allowed = {"simulator", "replay", "binance", "alpaca"}});
-  s.add({.key = "ai.providers",
-         .kind = K::list,
-         .default_value = "",
-         .help = "LLM endpoints; empty = the built-in offline engine",
-         .secret = true});
   return s;
 }
 

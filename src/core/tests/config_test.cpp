@@ -108,6 +108,34 @@ TEST(Config, ListsFromTomlArraysAndCommaText) {
   EXPECT_EQ(c.list("target"), (std::vector<std::string>{"gateway", "chat"}));
 }
 
+// json keys take TOML arrays of tables and tables (and JSON text from the
+// environment); schema validators see the loaded config and fail naming the key.
+TEST(Config, JsonKeysFromTomlTablesOrJsonTextAndValidators) {
+  auto schema = core_config_schema();
+  schema.add({.key = "x.items", .kind = ConfigKind::json, .default_value = "[]", .help = "test"});
+  schema.add({.key = "x.table", .kind = ConfigKind::json, .default_value = "{}", .help = "test"});
+  schema.add_validator([](const Config& c) {
+    if (c.json("x.items").find("\"bad\"") != std::string::npos) {
+      throw ConfigError("config: x.items[0].name = \"bad\" is invalid: test");
+    }
+  });
+  auto file =
+      write_temp("json.toml", "[[x.items]]\nname = \"a\"\nn = 1\n[[x.items]]\nname = \"b\"\n[x.table]\nk = [1, 2]\n");
+  auto c = Config::load(schema, file, {}, {});
+  EXPECT_EQ(c.json("x.items"), R"([{"n":1,"name":"a"},{"name":"b"}])");
+  EXPECT_EQ(c.json("x.table"), R"({"k":[1,2]})");
+  EXPECT_EQ(Config::load(schema, "", {{"TRADECHAT_X_ITEMS", R"([{"name":"c"}])"}}, {}).json("x.items"),
+            R"([{"name":"c"}])");
+  EXPECT_NE(error_of([&] {
+              Config::load(schema, "", {{"TRADECHAT_X_ITEMS", "[{oops"}}, {});
+            }).find("x.items"),
+            std::string::npos);
+  EXPECT_EQ(error_of([&] {
+              Config::load(schema, "", {{"TRADECHAT_X_ITEMS", R"([{"name":"bad"}])"}}, {});
+            }),
+            "config: x.items[0].name = \"bad\" is invalid: test");
+}
+
 TEST(Config, EnvNameMapping) {
   EXPECT_EQ(ConfigSchema::env_name("http.max_body_bytes"), "TRADECHAT_HTTP_MAX_BODY_BYTES");
   EXPECT_EQ(ConfigSchema::env_name("database.url"), "TRADECHAT_DATABASE_URL");

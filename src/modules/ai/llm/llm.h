@@ -21,7 +21,10 @@
 
 namespace tc {
 class Config;
+namespace metrics {
+class Registry;
 }
+}  // namespace tc
 
 namespace tc::ai::llm {
 
@@ -86,13 +89,20 @@ class Router {
   // One model turn, streamed through `on_event`. Tries the mode's chain in order,
   // falling back on connection errors, timeouts, 5xx and 429, skipping providers
   // whose circuit is open. Throws tc::Error: 429 "ai-budget" when the user's request
-  // or token budget is spent (with retry_after), 503 "ai-unavailable" when every
-  // provider failed (detail names each failure, never a key), 499 "cancelled".
+  // or token budget is spent, or too many of the user's answers run at once (with
+  // retry_after, seconds), 503 "ai-unavailable" when every provider failed (detail
+  // names each failure, never a key; retry_after when a provider asked to wait),
+  // 502 "ai-interrupted" when a provider failed after part of the answer was
+  // streamed (no fallback then: the text already sent would be repeated),
+  // 499 "cancelled".
   virtual boost::asio::awaitable<Completion> complete(Request request, EventSink on_event) = 0;
 };
 
 // Builds the router from `ai.*` configuration (ai.providers and friends). Never
 // throws for an empty provider list: the result then answers configured() == false.
 std::shared_ptr<Router> make_router(const Config& config);
+// The same, keeping tradechat_ai_* metrics (requests by provider and outcome,
+// tokens, cost, time to first token) in `metrics`, which must outlive the router.
+std::shared_ptr<Router> make_router(const Config& config, metrics::Registry& metrics);
 
 }  // namespace tc::ai::llm
