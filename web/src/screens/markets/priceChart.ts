@@ -109,6 +109,25 @@ export class PriceChart {
     );
   }
 
+  /** Arrows above the bars (start times in ms) where an alert fired, replacing pattern markers. */
+  setFireMarkers(barTimesMs: readonly number[], label = "fired"): void {
+    const colour = cssVar("--warn", "#f59e0b");
+    this.markers.setMarkers(barTimesMs.map((ms) => ({ time: t(Math.floor(ms / 1000)), position: "aboveBar" as const, shape: "arrowDown" as const, color: colour, text: label })));
+  }
+
+  /** Horizontal lines at given prices (the levels of an answer's chart). */
+  setLevels(levels: readonly { price: number; kind: string; label?: string }[]): void {
+    for (const line of this.priceLines) this.candles.removePriceLine(line);
+    this.priceLines = levels.map((l) => this.candles.createPriceLine({ price: l.price, color: l.kind === "support" ? this.up : l.kind === "resistance" ? this.down : "#9aa4b2", lineWidth: 1, lineStyle: LineStyle.Dashed, axisLabelVisible: true, title: l.label ?? "" }));
+  }
+
+  /** Markers at bar start times (ms) with their own text and direction. */
+  setMarkers(marks: readonly { time_ms: number; text: string; direction?: string; position?: "aboveBar" | "belowBar" }[]): void {
+    this.markers.setMarkers(
+      marks.map((m) => ({ time: t(Math.floor(m.time_ms / 1000)), position: m.position ?? (m.direction === "bearish" ? "aboveBar" : "belowBar"), shape: m.direction === "bearish" ? ("arrowDown" as const) : m.direction === "bullish" ? ("arrowUp" as const) : ("circle" as const), color: m.direction === "bullish" ? this.up : m.direction === "bearish" ? this.down : "#9aa4b2", text: m.text })),
+    );
+  }
+
   destroy(): void {
     this.themeWatch.disconnect();
     this.chart.remove();
