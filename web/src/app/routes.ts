@@ -12,6 +12,7 @@ import { chartScreen } from "../screens/markets/chart";
 import { marketsScreen } from "../screens/markets/markets";
 import { chatScreen } from "../screens/chat/chat";
 import { alertsScreen } from "../screens/alerts/alerts";
+import { assistantScreen } from "../screens/assistant/assistant";
 import { inboxScreen } from "../screens/notifications/inbox";
 import { notificationPrefsScreen } from "../screens/settings/notificationPrefs";
 import { profileScreen } from "../screens/settings/profile";
@@ -27,6 +28,7 @@ export const routes: readonly AppRoute[] = [
   { path: "/markets", title: "Markets", access: "user", screen: marketsScreen },
   { path: "/chart", title: "Chart", access: "user", screen: chartScreen },
   { path: "/chat", title: "Chat", access: "user", screen: chatScreen },
+  { path: "/assistant", title: "Assistant", access: "user", screen: assistantScreen },
   { path: "/alerts", title: "Alerts", access: "user", screen: alertsScreen },
   { path: "/notifications", title: "Inbox", access: "user", screen: inboxScreen },
   { path: "/sign-in", title: "Sign in", access: "guest", screen: signInScreen },

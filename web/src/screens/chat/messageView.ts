@@ -13,6 +13,8 @@ export interface MessageActions {
   remove(message: ShownMessage): void;
   /** Present when the viewer may pin (room owner or moderator). */
   pin?(message: ShownMessage): void;
+  /** Opens the edit history of an edited message. */
+  history?(message: ShownMessage): void;
 }
 
 export interface Viewer {
@@ -25,6 +27,13 @@ export function authorName(authorId: string, viewer: Viewer): string {
   return authorId === viewer.id ? "You" : `user ${authorId.slice(0, 8)}`;
 }
 
+function editedMark(m: ShownMessage, actions: MessageActions): HTMLElement {
+  if (!actions.history || m.deleted) return h("span", { class: "muted small" }, "(edited)");
+  const b = h("button", { type: "button", class: "link-button muted small", title: "Show the earlier versions", "aria-label": "(edited) — show the edit history" }, "(edited)");
+  b.addEventListener("click", () => actions.history?.(m));
+  return b;
+}
+
 export function messageView(m: ShownMessage, viewer: Viewer, repliedTo: ShownMessage | undefined, mine: ReadonlySet<string>, actions: MessageActions): HTMLElement {
   const own = m.author === viewer.id;
   const state = m.failed ? "failed" : m.pending ? "pending" : "sent";
@@ -33,7 +42,7 @@ export function messageView(m: ShownMessage, viewer: Viewer, repliedTo: ShownMes
     { class: "msg-meta" },
     h("strong", {}, authorName(m.author, viewer)),
     h("time", { datetime: new Date(m.created_at_ms).toISOString(), class: "muted small" }, formatTime(m.created_at_ms, viewer.timeZone)),
-    m.edited_at_ms ? h("span", { class: "muted small" }, "(edited)") : null,
+    m.edited_at_ms ? editedMark(m, actions) : null,
     m.pinned ? h("span", { class: "pill pinned" }, "📌 Pinned") : null,
     own ? h("span", { class: `msg-state small ${state}`, "data-state": state }, m.failed ? `Not sent: ${m.failed}` : m.pending ? "Sending…" : "Sent") : null,
   );

@@ -13,6 +13,8 @@ import { authorName, messageView, type Viewer } from "./messageView";
 import { roomEvents } from "./roomEvents";
 import { composer } from "./composer";
 import { typingIndicator } from "./typingIndicator";
+import { roomPanel } from "./roomPanel";
+import { directName } from "../../chat/moderation";
 
 const PAGE = 50;
 
@@ -38,6 +40,16 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
   const list = h("ol", { class: "messages", "aria-label": "Messages" });
   const scroller = h("div", { class: "message-scroll", tabindex: "0", "aria-label": "Message history" }, older, list);
   const typing = typingIndicator((userId) => authorName(userId, viewer), ctx.signal);
+  const showMessage = (id: string) => {
+    const item = list.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`);
+    if (!item) return status.replaceChildren(errorBox("That message is further back: scroll up to load older messages."));
+    item.tabIndex = -1;
+    item.classList.add("highlight");
+    item.scrollIntoView({ block: "center" });
+    item.focus({ preventScroll: true });
+    setTimeout(() => item.classList.remove("highlight"), 2000);
+  };
+  const panel = roomPanel(ctx, roomId, viewer, showMessage);
   const box = composer({
     link: ctx.link,
     roomId,
@@ -141,6 +153,9 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
       box.edit(m);
     },
     pin: undefined as ((m: ShownMessage) => void) | undefined,
+    history(m: ShownMessage) {
+      panel.open("history", m);
+    },
     remove(m: ShownMessage) {
       if (!window.confirm("Delete this message for everyone?")) return;
       ctx.api
@@ -206,6 +221,18 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
           pinned(id, pinned) {
             messages = messages.map((x) => (x.id === id ? { ...x, pinned } : x));
             render();
+            panel.changed("pins");
+          },
+          member(kind, userId) {
+            panel.changed("members");
+            if (userId === viewer.id && (kind === "removed" || kind === "banned")) {
+              box.setEnabled(false);
+              status.replaceChildren(errorBox(kind === "banned" ? "You were banned from this room." : "You were removed from this room."));
+              onRoomsChanged();
+              removed = true;
+            } else if (userId === viewer.id && kind === "muted") {
+              status.replaceChildren(h("p", { class: "status status-warn", role: "status" }, "A moderator changed your mute in this room."));
+            }
           },
           typing(userId) {
             if (userId !== viewer.id) typing.typing(userId);
@@ -213,6 +240,15 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
         }),
       (state, error, missed) => {
         box.node.dataset.live = state;
+        if (removed) return;
+        if (state === "unsubscribed") {
+          // The server ends the subscription of a member who is removed or banned.
+          removed = true;
+          box.setEnabled(false);
+          status.replaceChildren(errorBox("You are no longer a member of this room."));
+          onRoomsChanged();
+          return;
+        }
         if (missed) void loadNewest();
         box.setEnabled(state === "subscribed");
         if (state === "subscribed") {
@@ -256,7 +292,9 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
       .catch((err: unknown) => box.error(err));
   };
 
+  let removed = false;
   const start = (room: Room) => {
+    panel.setRoom(room);
     lastRead = room.last_read_seq ?? 0;
     unreadAfter = (room.unread ?? 0) > 0 ? lastRead : null;
     actions.pin = room.role === "owner" || room.role === "moderator" ? pin : undefined;
@@ -270,7 +308,8 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
   ctx.api
     .get<Room>(path, ctx.signal)
     .then((room) => {
-      title.textContent = `${room.visibility === "private" ? "🔒" : "#"} ${room.name}`;
+      const direct = room.visibility === "direct" ? directName(room.id) : null;
+      title.textContent = room.visibility === "direct" ? `@ ${direct ?? "Direct message"}` : `${room.visibility === "private" ? "🔒" : "#"} ${room.name}`;
       topic.textContent = room.topic ?? "";
       if (room.role) start(room);
       else status.replaceChildren(h("p", {}, "You are not in this public room yet."), joinButton(room));
@@ -285,5 +324,5 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
     clearTimeout(readTimer);
   });
 
-  return h("div", { class: "card room-view" }, h("div", { class: "room-head" }, title, presence), topic, roomIdNote, status, scroller, typing.node, box.node);
+  return h("div", { class: "card room-view" }, h("div", { class: "room-head" }, title, presence), topic, roomIdNote, panel.toolbar, panel.node, status, scroller, typing.node, box.node);
 }
