@@ -1,6 +1,9 @@
-// The stock-analysis chart payload inside an answer, read tolerantly: a symbol and
-// timeframe, optionally candles, levels (support/resistance) and markers (patterns,
-// signals). Anything else is ignored. Pure; unit-tested.
+// The stock-analysis chart payload inside an answer, read tolerantly. The ai module
+// writes `{"version":1,"symbol","timeframe","items":[…]}` with items of type `hline`
+// (price, style, label), `trendline` (from/to {time_ms, price}), `marker` (time_ms,
+// direction, label) and `zone` (from_ms, to_ms, direction, label); top-level
+// `levels`/`markers`/`patterns`/`candles` are read too. Anything else is ignored.
+// Pure; unit-tested.
 import { isTimeframe, type Candle, type Timeframe } from "../market/types";
 
 export interface AnswerChart {
@@ -9,6 +12,7 @@ export interface AnswerChart {
   candles: Candle[] | null;
   levels: { price: number; kind: string; label: string }[];
   markers: { time_ms: number; text: string; direction: string }[];
+  trendlines: { from: { time_ms: number; price: number }; to: { time_ms: number; price: number }; label: string }[];
 }
 
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -43,8 +47,29 @@ export function answerChart(payload: unknown): AnswerChart | null {
       markers.push({ time_ms: time, text, direction: typeof o.direction === "string" ? o.direction : "neutral" });
     }
   }
+  const trendlines: AnswerChart["trendlines"] = [];
+  const point = (v: unknown) => {
+    const o = v as Record<string, unknown> | null;
+    const t = num(o?.time_ms);
+    const price = num(o?.price);
+    return t !== null && price !== null ? { time_ms: t, price } : null;
+  };
+  for (const item of Array.isArray(p.items) ? p.items : []) {
+    const o = item as Record<string, unknown> | null;
+    if (!o || typeof o !== "object") continue;
+    const label = typeof o.label === "string" ? o.label.replace(/_/g, " ") : "";
+    const direction = typeof o.direction === "string" ? o.direction : "neutral";
+    if (o.type === "hline" && num(o.price) !== null) levels.push({ price: o.price as number, kind: typeof o.style === "string" ? o.style : "level", label });
+    else if (o.type === "marker" && num(o.time_ms) !== null) markers.push({ time_ms: o.time_ms as number, text: label, direction });
+    else if (o.type === "zone" && num(o.to_ms) !== null) markers.push({ time_ms: o.to_ms as number, text: label, direction });
+    else if (o.type === "trendline") {
+      const from = point(o.from);
+      const to = point(o.to);
+      if (from && to && to.time_ms > from.time_ms) trendlines.push({ from, to, label });
+    }
+  }
   markers.sort((a, b) => a.time_ms - b.time_ms);
-  return { symbol, timeframe: tf, candles: candles && candles.length ? candles : null, levels, markers };
+  return { symbol, timeframe: tf, candles: candles && candles.length ? candles : null, levels, markers, trendlines };
 }
 
 /** The bar start (ms) each marker time falls in, for bars of the given starts. */

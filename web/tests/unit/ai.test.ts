@@ -93,6 +93,27 @@ describe("charts inside answers", () => {
     expect(answerChart({ symbol: "<script>" })).toBeNull();
     expect(answerChart({ symbol: "BTCUSD", timeframe: "7m" })?.timeframe).toBe("1h");
   });
+  it("reads the ai module's items: lines at levels, a trend line, markers and zones", () => {
+    const chart = answerChart({
+      version: 1,
+      symbol: "BTCUSD",
+      timeframe: "1d",
+      items: [
+        { type: "hline", price: 60000, style: "support", label: "support 60000" },
+        { type: "trendline", from: { time_ms: 0, price: 1 }, to: { time_ms: 10, price: 2 }, label: "trend, last 50 bars" },
+        { type: "trendline", from: { time_ms: 10, price: 1 }, to: { time_ms: 5, price: 2 }, label: "backwards" },
+        { type: "marker", time_ms: 7, direction: "bearish", label: "shooting_star" },
+        { type: "zone", from_ms: 1, to_ms: 4, direction: "bullish", label: "double_bottom" },
+        { type: "other" },
+      ],
+    });
+    expect(chart?.levels).toEqual([{ price: 60000, kind: "support", label: "support 60000" }]);
+    expect(chart?.trendlines).toHaveLength(1);
+    expect(chart?.markers.map((m) => [m.time_ms, m.text])).toEqual([
+      [4, "double bottom"],
+      [7, "shooting star"],
+    ]);
+  });
   it("snaps marker times to bars", () => {
     expect(snapToBars([0, 10, 20], 15)).toBe(10);
     expect(snapToBars([0, 10, 20], -1)).toBeNull();

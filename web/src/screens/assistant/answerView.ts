@@ -68,6 +68,7 @@ function chartView(ctx: AppContext, payload: unknown, cleanups: (() => void)[]):
       destroy = () => chart.destroy();
       chart.setCandles(items);
       chart.setLevels(spec.levels);
+      chart.setTrendlines(spec.trendlines);
       const starts = items.map((c) => c.time_ms);
       chart.setMarkers(spec.markers.flatMap((m) => (snapToBars(starts, m.time_ms) === null ? [] : [{ ...m, time_ms: snapToBars(starts, m.time_ms)! }])));
       holder.dataset.ready = "true";
@@ -75,7 +76,7 @@ function chartView(ctx: AppContext, payload: unknown, cleanups: (() => void)[]):
     .catch((err: unknown) => {
       if (!ctx.signal.aborted) status.replaceChildren(errorBox(`The chart could not be drawn: ${errorMessage(err)}`));
     });
-  return h("figure", { class: "answer-figure" }, holder, h("figcaption", { class: "muted small" }, `${spec.symbol} · ${spec.timeframe}`, spec.levels.length ? ` · ${spec.levels.map((l) => `${l.kind} ${l.price}`).join(", ")}` : ""), status);
+  return h("figure", { class: "answer-figure" }, holder, h("figcaption", { class: "muted small" }, `${spec.symbol} · ${spec.timeframe}`, spec.levels.length ? ` · ${spec.levels.map((l) => l.label || `${l.kind} ${l.price}`).join(", ")}` : ""), status);
 }
 
 export function renderMessage(ctx: AppContext, m: AiMessage, onProposal: (messageId: string, p: Proposal) => void): RenderedMessage {

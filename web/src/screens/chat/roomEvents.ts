@@ -11,6 +11,8 @@ export interface RoomEventHandlers {
   pinned(id: string, pinned: boolean): void;
   /** member.joined, member.left, member.removed, member.banned, member.muted, member.role. */
   member?(kind: string, userId: string): void;
+  /** A delta of the `@ai` reply being written (draft id, the question it answers). */
+  aiToken?(draftId: string, replyTo: string | null, text: string): void;
 }
 
 export function roomEvents(data: unknown, on: RoomEventHandlers): void {
@@ -40,6 +42,9 @@ export function roomEvents(data: unknown, on: RoomEventHandlers): void {
     case "member.muted":
     case "member.role":
       if (typeof d.user_id === "string") on.member?.(d.type.slice("member.".length), d.user_id);
+      break;
+    case "ai_token":
+      if (typeof d.message_id === "string" && typeof d.text === "string") on.aiToken?.(d.message_id, typeof d.reply_to === "string" ? d.reply_to : null, d.text);
       break;
     case "typing":
       if (typeof d.user_id === "string") on.typing(d.user_id);

@@ -9,7 +9,7 @@ import { h } from "../../ui/dom";
 import { errorBox, errorWithRetry, loading } from "../../ui/status";
 import { newClientMsgId, newestSeq, oldestSeq, removeMessage, upsertMessages } from "../../chat/messageList";
 import type { ChatMessage, Room, ShownMessage } from "../../chat/types";
-import { authorName, messageView, type Viewer } from "./messageView";
+import { AI_AUTHOR, authorName, messageView, type Viewer } from "./messageView";
 import { roomEvents } from "./roomEvents";
 import { composer } from "./composer";
 import { typingIndicator } from "./typingIndicator";
@@ -202,6 +202,8 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
       (data) =>
         roomEvents(data, {
           message(m) {
+            // The bot's stored reply replaces its draft (the draft has an id of its own).
+            if (m.author === AI_AUTHOR) messages = messages.filter((x) => !(x.pending && x.author === AI_AUTHOR && x.reply_to === (m.reply_to ?? null)));
             messages = upsertMessages(messages, [m]);
             typing.done(m.author);
             render(m.author === viewer.id ? "bottom" : "auto");
@@ -236,6 +238,13 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
           },
           typing(userId) {
             if (userId !== viewer.id) typing.typing(userId);
+          },
+          aiToken(draftId, replyTo, text) {
+            // The reply being written shows as a pending message of the bot until the stored one comes.
+            const draft = messages.find((x) => x.id === draftId);
+            const next: ShownMessage = draft ? { ...draft, text: draft.text + text } : { id: draftId, room_id: roomId, seq: 0, author: AI_AUTHOR, text, reply_to: replyTo, created_at_ms: Date.now(), pending: true };
+            messages = upsertMessages(messages, [next]);
+            render();
           },
         }),
       (state, error, missed) => {
@@ -293,8 +302,39 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
   };
 
   let removed = false;
+  const aiBox = h("div", { class: "room-ai small" });
+  const loadAiSetting = () => {
+    ctx.api
+      .get<{ enabled: boolean; can_change: boolean }>(`${path}/ai`, ctx.signal)
+      .then((s) => {
+        if (!s.can_change) {
+          aiBox.replaceChildren(s.enabled ? h("span", { class: "muted" }, "@ai is on here: mention @ai to ask the assistant.") : "");
+          return;
+        }
+        const id = `ai-${roomId}`;
+        const box = h("input", { type: "checkbox", id, checked: s.enabled });
+        const note = h("span", { class: "muted", "aria-live": "polite" });
+        box.addEventListener("change", () => {
+          box.disabled = true;
+          ctx.api
+            .request<{ enabled: boolean }>(`${path}/ai`, { method: "PUT", body: { enabled: box.checked } })
+            .then((r) => {
+              box.checked = r.enabled;
+              note.textContent = r.enabled ? "On: members can mention @ai." : "Off.";
+            })
+            .catch((err: unknown) => {
+              box.checked = !box.checked;
+              note.textContent = errorMessage(err);
+            })
+            .finally(() => (box.disabled = false));
+        });
+        aiBox.replaceChildren(h("label", { for: id, class: "check" }, box, " @ai answers in this room"), " ", note);
+      })
+      .catch(() => aiBox.replaceChildren()); // a server without the assistant: no switch
+  };
   const start = (room: Room) => {
     panel.setRoom(room);
+    if (room.visibility !== "direct") loadAiSetting();
     lastRead = room.last_read_seq ?? 0;
     unreadAfter = (room.unread ?? 0) > 0 ? lastRead : null;
     actions.pin = room.role === "owner" || room.role === "moderator" ? pin : undefined;
@@ -324,5 +364,5 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
     clearTimeout(readTimer);
   });
 
-  return h("div", { class: "card room-view" }, h("div", { class: "room-head" }, title, presence), topic, roomIdNote, panel.toolbar, panel.node, status, scroller, typing.node, box.node);
+  return h("div", { class: "card room-view" }, h("div", { class: "room-head" }, title, presence), topic, roomIdNote, h("div", { class: "room-bar" }, panel.toolbar, aiBox), panel.node, status, scroller, typing.node, box.node);
 }

@@ -128,6 +128,20 @@ export class PriceChart {
     );
   }
 
+  /** Straight lines between two points (an answer's trend line). */
+  setTrendlines(lines: readonly { from: { time_ms: number; price: number }; to: { time_ms: number; price: number }; label: string }[]): void {
+    for (const s of this.lines.get("trendlines") ?? []) this.chart.removeSeries(s);
+    const series = lines.map((l) => {
+      const s = this.chart.addSeries(LineSeries, { color: cssVar("--accent", "#3b82f6"), lineWidth: 2, lineStyle: LineStyle.Dotted, priceLineVisible: false, lastValueVisible: false, title: l.label });
+      s.setData([
+        { time: t(Math.floor(l.from.time_ms / 1000)), value: l.from.price },
+        { time: t(Math.floor(l.to.time_ms / 1000)), value: l.to.price },
+      ]);
+      return s;
+    });
+    this.lines.set("trendlines", series);
+  }
+
   destroy(): void {
     this.themeWatch.disconnect();
     this.chart.remove();
