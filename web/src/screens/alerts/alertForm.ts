@@ -6,7 +6,7 @@ import type { AppContext } from "../../app/context";
 import { ApiError, errorMessage } from "../../api/problem";
 import { h, uid } from "../../ui/dom";
 import { MessageSlot } from "../../ui/status";
-import { builderExpression, defaultCondition, errorSpot, formatDuration, parseBuilderExpression, parseDuration, type Condition, type Join } from "../../alerts/builder";
+import { builderExpression, conditionProblem, defaultCondition, errorSpot, formatDuration, parseBuilderExpression, parseDuration, type Condition, type Join } from "../../alerts/builder";
 import type { Alert, AlertBody, Channel, EvaluateOn, Frequency } from "../../alerts/types";
 import { TIMEFRAMES, type Timeframe } from "../../market/types";
 import { conditionRow, type ConditionRow } from "./conditionRow";
@@ -203,7 +203,11 @@ export function alertForm(ctx: AppContext, options: AlertFormOptions): HTMLEleme
     clearTimeout(checkTimer);
     const run = ++checkRun;
     check.textContent = "";
+    delete check.dataset.ok;
+    clearExpressionError();
     if (!expression.value.trim() || !symbol.value.trim()) return;
+    // A condition still being filled in is not worth the server's opinion yet.
+    if (!custom && conditions.some((c) => conditionProblem(c) !== null)) return;
     checkTimer = setTimeout(() => {
       check.textContent = "Checking…";
       ctx.api

@@ -60,6 +60,8 @@ export function roomPanel(ctx: AppContext, roomId: string, viewer: Viewer, onSho
   }
 
   const hide = () => {
+    // Focus inside the closing panel goes back to the tool that opened it.
+    if (node.contains(document.activeElement) && current) (buttons.get(current) ?? buttons.get("pins"))?.focus();
     current = null;
     node.hidden = true;
     for (const b of buttons.values()) b.setAttribute("aria-expanded", "false");
