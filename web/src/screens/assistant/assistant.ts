@@ -33,6 +33,23 @@ export const assistantScreen: Screen = (ctx) => {
   const modeHint = h("p", { class: "field-hint", id: `${modeId}-hint` });
   modeSelect.setAttribute("aria-describedby", modeHint.id);
   const status = h("div", { class: "ai-status" });
+  const exportButton = h("button", { type: "button", class: "ghost small", hidden: true }, "Export as Markdown");
+  exportButton.addEventListener("click", () => {
+    if (!conversationId) return;
+    exportButton.disabled = true;
+    ctx.api
+      .validAccessToken()
+      .then((token) => fetch(`/api/v1/ai/conversations/${encodeURIComponent(conversationId!)}/export?format=markdown`, { headers: { Authorization: `Bearer ${token}` } }))
+      .then(async (res) => {
+        if (!res.ok) throw new Error(`The export failed (${res.status}).`);
+        const url = URL.createObjectURL(await res.blob());
+        const a = h("a", { href: url, download: `${(conversation?.title || "conversation").replace(/[^\w.-]+/g, "-").slice(0, 60)}.md` });
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(url), 1000);
+      })
+      .catch((err: unknown) => composerErrors.replaceChildren(errorBox(errorMessage(err))))
+      .finally(() => (exportButton.disabled = false));
+  });
   const thread = h("ol", { class: "ai-thread", "aria-label": "Conversation", "aria-live": "polite", "aria-relevant": "additions" });
   const scroller = h("div", { class: "ai-scroll", tabindex: "0", "aria-label": "Conversation history" }, thread);
   const inputId = uid("ai-input");
@@ -158,6 +175,7 @@ export const assistantScreen: Screen = (ctx) => {
       history.replaceState(null, "", `#/assistant?c=${encodeURIComponent(created.id)}`);
       list.setCurrent(created.id);
       list.reload();
+      exportButton.hidden = false;
       follow(created.id);
     }
     // Subscribed before asking, so no token of the answer is published unseen.
@@ -228,6 +246,7 @@ export const assistantScreen: Screen = (ctx) => {
         if (!modeSelect.disabled) modeSelect.value = c.mode;
         showModeHint();
         status.replaceChildren();
+        exportButton.hidden = false;
         follow(id);
       })
       .catch((err: unknown) => {
@@ -248,7 +267,7 @@ export const assistantScreen: Screen = (ctx) => {
       "div",
       { class: "ai-grid" },
       list.node,
-      h("section", { class: "card ai-main", "aria-labelledby": title.id }, h("div", { class: "ai-head" }, title, h("div", { class: "field ai-mode" }, h("label", { for: modeId }, "Mode"), modeSelect, modeHint)), status, scroller, composer),
+      h("section", { class: "card ai-main", "aria-labelledby": title.id }, h("div", { class: "ai-head" }, h("div", {}, title, exportButton), h("div", { class: "field ai-mode" }, h("label", { for: modeId }, "Mode"), modeSelect, modeHint)), status, scroller, composer),
     ),
   );
 };
