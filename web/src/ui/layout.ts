@@ -65,14 +65,16 @@ export interface LayoutOptions {
 }
 
 /** The unread count beside the Inbox entry; the link's name says it for screen readers. */
-function unreadBadge(link: HTMLAnchorElement, label: string, center: NotificationCenter, signal: AbortSignal): void {
-  const badge = h("span", { class: "unread nav-unread", "aria-hidden": "true" });
-  link.append(badge);
+function unreadBadge(link: HTMLAnchorElement, center: NotificationCenter, signal: AbortSignal): void {
+  // Read as "Inbox, 3 unread": the hidden words frame the visible count.
+  const before = h("span", { class: "visually-hidden" }, ", ");
+  const badge = h("span", { class: "unread nav-unread" });
+  const after = h("span", { class: "visually-hidden" }, " unread");
+  link.append(before, badge, after);
   const show = (n: number) => {
     badge.textContent = badgeText(n);
-    badge.hidden = n === 0;
+    for (const el of [before, badge, after]) el.hidden = n === 0;
     link.dataset.unread = String(n);
-    link.setAttribute("aria-label", n ? `${label}, ${n} unread` : label);
   };
   show(center.unread.value);
   const off = center.unread.subscribe(show);
@@ -102,7 +104,7 @@ export function layout(options: LayoutOptions, content: HTMLElement): HTMLElemen
   for (const entry of navEntries(me)) {
     const a = h("a", { href: entry.href }, entry.label);
     if (isCurrentSection(entry, path)) a.setAttribute("aria-current", "page");
-    if (entry.badge === "unread" && options.notifications) unreadBadge(a, entry.label, options.notifications, options.signal);
+    if (entry.badge === "unread" && options.notifications) unreadBadge(a, options.notifications, options.signal);
     list.append(h("li", {}, a));
   }
   nav.append(list);
