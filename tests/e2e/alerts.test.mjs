@@ -131,6 +131,12 @@ describe("alerts and notifications", () => {
     await card.locator(".backtest-summary", { hasText: /Would have fired \d+ times over the last \d+ 1h bars/ }).waitFor();
     assert.ok(Number(await card.getAttribute("data-fires")) > 10);
     await card.locator("canvas").first().waitFor();
+    // The docs image: a rule with fewer fires, the whole screen in a tall window.
+    await page.getByLabel("Expression").fill("rsi(14, 1h) crosses_below 40");
+    await page.getByRole("button", { name: "Preview on history" }).click();
+    await card.locator(".backtest-summary", { hasText: "rsi(14" }).waitFor();
+    await page.setViewportSize({ width: 1280, height: 1500 });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, "desktop-alerts"); // docs/images/web-alerts.png
     // The refused checks and the refused create are the 422s this test asked for.
     assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), []);

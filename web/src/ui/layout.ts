@@ -4,6 +4,7 @@ import type { Me } from "../api/types";
 import type { RealtimeLink } from "../realtime/link";
 import type { NotificationCenter } from "../notifications/center";
 import { badgeText } from "../notifications/inbox";
+import { serverHas } from "../api/capabilities";
 import { connectionBadge } from "./connectionBadge";
 import { h } from "./dom";
 import { toggleTheme } from "./theme";
@@ -17,6 +18,8 @@ export interface NavEntry {
   also?: string[];
   /** Shows the unread notification count next to the label. */
   badge?: "unread";
+  /** A route the server must offer for the section to show (its module is optional). */
+  requires?: string;
 }
 
 export function navEntries(me: Me | null): NavEntry[] {
@@ -25,7 +28,7 @@ export function navEntries(me: Me | null): NavEntry[] {
     { href: "#/", label: "Home", section: "/" },
     { href: "#/markets", label: "Markets", section: "/markets", also: ["/chart"] },
     { href: "#/chat", label: "Chat", section: "/chat" },
-    { href: "#/assistant", label: "Assistant", section: "/assistant" },
+    { href: "#/assistant", label: "Assistant", section: "/assistant", requires: "/api/v1/ai/modes" },
     { href: "#/alerts", label: "Alerts", section: "/alerts" },
     { href: "#/notifications", label: "Inbox", section: "/notifications", badge: "unread" },
     { href: "#/settings/profile", label: "Settings", section: "/settings" },
@@ -105,7 +108,12 @@ export function layout(options: LayoutOptions, content: HTMLElement): HTMLElemen
     const a = h("a", { href: entry.href }, entry.label);
     if (isCurrentSection(entry, path)) a.setAttribute("aria-current", "page");
     if (entry.badge === "unread" && options.notifications) unreadBadge(a, options.notifications, options.signal);
-    list.append(h("li", {}, a));
+    const li = h("li", {}, a);
+    if (entry.requires) {
+      li.hidden = true;
+      void serverHas(entry.requires).then((yes) => (li.hidden = !yes));
+    }
+    list.append(li);
   }
   nav.append(list);
 

@@ -15,6 +15,7 @@ import { composer } from "./composer";
 import { typingIndicator } from "./typingIndicator";
 import { roomPanel } from "./roomPanel";
 import { directName } from "../../chat/moderation";
+import { serverHas } from "../../api/capabilities";
 
 const PAGE = 50;
 
@@ -303,7 +304,8 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
 
   let removed = false;
   const aiBox = h("div", { class: "room-ai small" });
-  const loadAiSetting = () => {
+  const loadAiSetting = async () => {
+    if (!(await serverHas("/api/v1/rooms/{id}/ai"))) return; // a server without the assistant
     ctx.api
       .get<{ enabled: boolean; can_change: boolean }>(`${path}/ai`, ctx.signal)
       .then((s) => {
@@ -334,7 +336,7 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
   };
   const start = (room: Room) => {
     panel.setRoom(room);
-    if (room.visibility !== "direct") loadAiSetting();
+    if (room.visibility !== "direct") void loadAiSetting();
     lastRead = room.last_read_seq ?? 0;
     unreadAfter = (room.unread ?? 0) > 0 ? lastRead : null;
     actions.pin = room.role === "owner" || room.role === "moderator" ? pin : undefined;

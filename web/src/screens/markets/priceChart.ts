@@ -112,7 +112,9 @@ export class PriceChart {
   /** Arrows above the bars (start times in ms) where an alert fired, replacing pattern markers. */
   setFireMarkers(barTimesMs: readonly number[], label = "fired"): void {
     const colour = cssVar("--warn", "#f59e0b");
-    this.markers.setMarkers(barTimesMs.map((ms) => ({ time: t(Math.floor(ms / 1000)), position: "aboveBar" as const, shape: "arrowDown" as const, color: colour, text: label })));
+    // Past a few dozen fires the labels overlap into noise: arrows only.
+    const text = barTimesMs.length > 24 ? "" : label;
+    this.markers.setMarkers(barTimesMs.map((ms) => ({ time: t(Math.floor(ms / 1000)), position: "aboveBar" as const, shape: "arrowDown" as const, color: colour, text })));
   }
 
   /** Horizontal lines at given prices (the levels of an answer's chart). */
