@@ -132,7 +132,7 @@ describe("alerts and notifications", () => {
     assert.ok(Number(await card.getAttribute("data-fires")) > 10);
     await card.locator("canvas").first().waitFor();
     // The docs image: a rule with fewer fires, the whole screen in a tall window.
-    await page.getByLabel("Expression").fill("rsi(14, 1h) crosses_below 40");
+    await page.getByLabel("Expression").fill("rsi(14, 1h) < 35");
     await page.getByRole("button", { name: "Preview on history" }).click();
     await card.locator(".backtest-summary", { hasText: "rsi(14" }).waitFor();
     await page.setViewportSize({ width: 1280, height: 1500 });
