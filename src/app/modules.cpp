@@ -1,6 +1,7 @@
 #include "app/modules.h"
 
 #include "infra/infra_config.h"
+#include "modules/ai/ai_module.h"
 #include "modules/alerts/alerts_module.h"
 #include "modules/audit/audit_module.h"
 #include "modules/auth/auth_module.h"
@@ -19,6 +20,7 @@ void register_modules(ModuleManager& manager) {
   manager.add(market::spec());
   manager.add(chat::spec());
   manager.add(alerts::spec());
+  manager.add(ai::spec());
 }
 
 ConfigSchema full_config_schema() {
@@ -29,6 +31,7 @@ ConfigSchema full_config_schema() {
   realtime::add_config_keys(schema);
   market::add_config_keys(schema);
   alerts::add_config_keys(schema);
+  ai::add_config_keys(schema);
   return schema;
 }
 
