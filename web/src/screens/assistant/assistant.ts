@@ -146,6 +146,8 @@ export const assistantScreen: Screen = (ctx) => {
         const e = streamEvent(data);
         if (!e) return;
         messages = applyStreamEvent(messages, e);
+        // How many deltas the shown answers were built from (the tests read it).
+        if (e.type === "token") thread.dataset.tokens = String(Number(thread.dataset.tokens ?? 0) + 1);
         render();
         if (e.type === "done") list.reload();
       },
