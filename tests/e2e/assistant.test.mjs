@@ -85,7 +85,10 @@ describe("the AI assistant (offline engine)", () => {
     await answer.locator('.answer-chart[data-ready="true"]').waitFor();
     assert.equal(await answer.locator(".answer-chart").getAttribute("data-symbol"), "MSFT");
     await answer.getByText("Trend:").first().waitFor();
+    await page.setViewportSize({ width: 1280, height: 1100 });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, "desktop-assistant"); // docs/images/web-assistant.png
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Offline: the question is asked from elsewhere; the answer streams on ai:<id> unseen.
     const id = await conversationId(page);

@@ -70,7 +70,8 @@ function chartView(ctx: AppContext, payload: unknown, cleanups: (() => void)[]):
       chart.setLevels(spec.levels);
       chart.setTrendlines(spec.trendlines);
       const starts = items.map((c) => c.time_ms);
-      chart.setMarkers(spec.markers.flatMap((m) => (snapToBars(starts, m.time_ms) === null ? [] : [{ ...m, time_ms: snapToBars(starts, m.time_ms)! }])));
+      // The newest few markers: more overlap into noise (as on the chart screen).
+      chart.setMarkers(spec.markers.flatMap((m) => (snapToBars(starts, m.time_ms) === null ? [] : [{ ...m, time_ms: snapToBars(starts, m.time_ms)! }])).slice(-10));
       holder.dataset.ready = "true";
     })
     .catch((err: unknown) => {
@@ -106,7 +107,7 @@ export function renderMessage(ctx: AppContext, m: AiMessage, onProposal: (messag
   if (m.status === "failed") node.append(errorBox(m.error ? `The answer failed: ${m.error}` : "The answer failed."));
   if (m.status === "complete" && (m.model || m.usage)) {
     const u = m.usage;
-    node.append(h("p", { class: "muted small ai-usage" }, [m.provider, m.model].filter(Boolean).join(" · "), u?.output_tokens !== undefined ? ` · ${u.input_tokens ?? 0} in / ${u.output_tokens} out tokens` : "", typeof u?.cost_usd === "number" && u.cost_usd > 0 ? ` · $${u.cost_usd.toFixed(4)}` : ""));
+    node.append(h("p", { class: "muted small ai-usage" }, [m.provider, m.model].filter(Boolean).join(" · "), u?.output_tokens ? ` · ${u.input_tokens ?? 0} in / ${u.output_tokens} out tokens` : "", typeof u?.cost_usd === "number" && u.cost_usd > 0 ? ` · $${u.cost_usd.toFixed(4)}` : ""));
   }
   return { node, destroy: () => cleanups.forEach((c) => c()) };
 }
