@@ -70,12 +70,15 @@ export interface LayoutOptions {
 /** The unread count beside the Inbox entry; the link's name says it for screen readers. */
 function unreadBadge(link: HTMLAnchorElement, center: NotificationCenter, signal: AbortSignal): void {
   // Read as "Inbox, 3 unread": the hidden words frame the visible count.
-  const before = h("span", { class: "visually-hidden" }, ", ");
+  const before = h("span", { class: "visually-hidden" });
   const badge = h("span", { class: "unread nav-unread" });
-  const after = h("span", { class: "visually-hidden" }, " unread");
+  const after = h("span", { class: "visually-hidden" });
   link.append(before, badge, after);
   const show = (n: number) => {
-    badge.textContent = badgeText(n);
+    // Empty at zero, so the link's text is just its label.
+    before.textContent = n ? ", " : "";
+    badge.textContent = n ? badgeText(n) : "";
+    after.textContent = n ? " unread" : "";
     for (const el of [before, badge, after]) el.hidden = n === 0;
     link.dataset.unread = String(n);
   };
