@@ -1,6 +1,7 @@
 #include "app/modules.h"
 
 #include "infra/infra_config.h"
+#include "modules/ai/ai_module.h"
 #include "modules/ai/llm/llm_config.h"
 #include "modules/alerts/alerts_module.h"
 #include "modules/audit/audit_module.h"
@@ -20,6 +21,7 @@ void register_modules(ModuleManager& manager) {
   manager.add(market::spec());
   manager.add(chat::spec());
   manager.add(alerts::spec());
+  manager.add(ai::spec());
 }
 
 ConfigSchema full_config_schema() {
@@ -31,6 +33,7 @@ ConfigSchema full_config_schema() {
   market::add_config_keys(schema);
   alerts::add_config_keys(schema);
   ai::llm::add_config_keys(schema);
+  ai::add_config_keys(schema);
   return schema;
 }
 

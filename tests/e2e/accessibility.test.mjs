@@ -23,6 +23,10 @@ const userScreens = [
   ["/#/markets", "Markets"],
   ["/#/chart?symbol=BTCUSD&tf=15m", "BTCUSD"],
   ["/#/chat", "Chat"],
+  ["/#/alerts", "Alerts"],
+  ["/#/notifications", "Inbox"],
+  ["/#/settings/notifications", "Settings"],
+  ["/#/assistant", "Assistant"],
 ];
 
 describe("accessibility (axe-core)", () => {

@@ -26,8 +26,9 @@ describe("accounts in the browser", () => {
     await signUpViaUi(page, { username, password: password(username) });
     assert.equal(await page.getByRole("heading", { level: 1 }).textContent(), `Welcome, ${username}`);
     await waitForLink(page, "Live");
-    const nav = await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();
-    assert.deepEqual(nav, ["Home", "Markets", "Chat", "Settings"]);
+    // The Assistant shows once the server's OpenAPI document is read (this build has the ai module).
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Assistant" }).waitFor();
+    assert.deepEqual(await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents(), ["Home", "Markets", "Chat", "Assistant", "Alerts", "Inbox", "Settings"]);
     // The refresh token sits in this tab's sessionStorage; the access token only in memory.
     const stored = await page.evaluate(() => ({ session: sessionStorage.getItem("tradechat.refresh_token"), local: Object.keys(localStorage) }));
     assert.ok(stored.session && stored.session.length > 20, "refresh token kept for reloads");

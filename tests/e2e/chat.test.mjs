@@ -165,6 +165,93 @@ describe("chat", () => {
     await b.context.close();
   });
 
+  test("room tools: invitation to a private room, pinned list, search, edit history, moderation, direct messages", async () => {
+    const created = await fx.api("/api/v1/rooms", { method: "POST", token: ann.access_token, body: { name: "desk", visibility: "private" } });
+    assert.equal(created.status, 201, created.text);
+    const room = created.json.id;
+    const post = async (text, id) => {
+      const r = await fx.api(`/api/v1/rooms/${room}/messages`, { method: "POST", token: ann.access_token, body: { text, client_msg_id: id } });
+      assert.equal(r.status, 201, r.text);
+      return r.json;
+    };
+    const first = await post("levels: 64k support", "t-1");
+    await post("the needle is here", "t-2");
+    for (const text of ["levels: 63k support", "levels: 62.5k support"]) {
+      const edit = await fx.api(`/api/v1/rooms/${room}/messages/${first.id}`, { method: "PATCH", token: ann.access_token, body: { text } });
+      assert.equal(edit.status, 200, edit.text);
+    }
+    assert.equal((await fx.api(`/api/v1/rooms/${room}/pins/${first.id}`, { method: "PUT", token: ann.access_token, body: {} })).status, 200);
+
+    const a = await signedIn(ann);
+    const b = await signedIn(bob);
+    await a.page.goto(`/#/chat?room=${room}`);
+    await a.page.locator('form.composer[data-live="subscribed"]').waitFor();
+    const tools = a.page.getByRole("toolbar", { name: "Room tools" });
+    const panel = a.page.locator(".room-panel");
+
+    // Ann invites Bob to her private room by username.
+    await tools.getByRole("button", { name: "Members" }).click();
+    await panel.getByLabel("Invite by username").fill(bob.username);
+    await panel.getByRole("button", { name: "Invite" }).click();
+    await panel.getByText(`@${bob.username} is now a member of the room.`).waitFor();
+    await panel.locator(`.member[data-user-id="${bob.id}"][data-role="member"]`).waitFor();
+    await b.page.goto(`/#/chat?room=${room}`);
+    await b.page.locator('form.composer[data-live="subscribed"]').waitFor();
+    assert.equal(await b.page.getByRole("toolbar", { name: "Room tools" }).count(), 1);
+
+    // The pinned list, search and edit history.
+    await tools.getByRole("button", { name: "Pinned" }).click();
+    await panel.locator(".pins-list .msg-text", { hasText: "62.5k" }).waitFor();
+    await tools.getByRole("button", { name: "Search" }).click();
+    await panel.getByLabel("Find messages containing").fill("NEEDLE");
+    await panel.getByRole("button", { name: "Search", exact: true }).click();
+    await panel.getByText("1 message, newest first.").waitFor();
+    assert.equal(await panel.locator(".panel-msg .msg-text").textContent(), "the needle is here");
+    await panel.getByRole("button", { name: "Show" }).click();
+    await a.page.waitForFunction(() => document.activeElement?.classList.contains("msg"));
+    await a.page.locator(`.msg[data-id="${first.id}"]`).getByRole("button", { name: "(edited) — show the edit history" }).click();
+    await panel.locator(".edit-history li").nth(2).waitFor();
+    assert.deepEqual(await panel.locator(".edit-history .msg-text").allTextContents(), ["levels: 64k support", "levels: 63k support", "levels: 62.5k support"]);
+    assert.deepEqual(await axeViolations(a.page), [], "the room with its panel passes axe-core");
+
+    // Moderation: a mute refuses Bob's message; a role change; a ban ends his view of the room.
+    await tools.getByRole("button", { name: "Members" }).click();
+    const bobRow = panel.locator(`.member[data-user-id="${bob.id}"]`);
+    await bobRow.getByRole("button", { name: `Mute user ${bob.id.slice(0, 8)}`, exact: true }).click();
+    await bobRow.getByText(/muted for \d+ more minutes/).waitFor();
+    await b.page.getByLabel("Message", { exact: true }).fill("can I talk?");
+    await b.page.getByLabel("Message", { exact: true }).press("Enter");
+    await b.page.locator('.msg[data-state="failed"]').waitFor();
+    await bobRow.getByRole("button", { name: `Unmute user ${bob.id.slice(0, 8)}`, exact: true }).click();
+    await bobRow.getByRole("button", { name: `Mute user ${bob.id.slice(0, 8)}`, exact: true }).waitFor();
+    await bobRow.getByLabel(`Role of user ${bob.id.slice(0, 8)}`).selectOption("moderator");
+    await panel.locator(`.member[data-user-id="${bob.id}"][data-role="moderator"]`).waitFor();
+    await panel.locator(`.member[data-user-id="${bob.id}"]`).getByRole("button", { name: `Ban user ${bob.id.slice(0, 8)}`, exact: true }).click();
+    await panel.getByText(`user ${bob.id.slice(0, 8)} is banned from the room.`).waitFor();
+    await b.page.getByText(/You (were banned from this room|are no longer a member of this room)\./).waitFor();
+    assert.equal((await fx.api(`/api/v1/rooms/${room}`, { token: bob.access_token })).status, 404, "the private room is gone for Bob");
+    await panel.getByRole("button", { name: `Lift the ban on user ${bob.id.slice(0, 8)}`, exact: true }).click();
+    await panel.getByText(`user ${bob.id.slice(0, 8)} may join or be invited again.`).waitFor();
+    await screenshot(a.page, "desktop-chat-members");
+
+    // A direct message: Ann opens the room of two by Bob's username; Bob reads it.
+    await a.page.goto("/#/chat");
+    await a.page.getByLabel("Direct message to (username)").fill(bob.username);
+    await a.page.getByRole("button", { name: "Message", exact: true }).click();
+    await a.page.getByRole("heading", { level: 2, name: `@ ${bob.username}` }).waitFor();
+    await a.page.locator('form.composer[data-live="subscribed"]').waitFor();
+    await a.page.getByLabel("Message", { exact: true }).fill("just between us");
+    await a.page.getByLabel("Message", { exact: true }).press("Enter");
+    await a.page.locator('.msg.own [data-state="sent"]').waitFor();
+    const dmRoom = new URLSearchParams((await a.page.evaluate(() => location.hash)).split("?")[1]).get("room");
+    await b.page.goto(`/#/chat?room=${dmRoom}`);
+    await b.page.locator(".msg-text", { hasText: "just between us" }).waitFor();
+    assert.equal(await a.page.getByRole("toolbar", { name: "Room tools" }).getByRole("button", { name: "Members" }).count(), 1);
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    await a.context.close();
+    await b.context.close();
+  });
+
   test("phone width: chat fits without sideways scrolling", async () => {
     const { page, context } = await signedIn(ann, { viewport: PHONE });
     await page.goto("/#/chat");

@@ -63,6 +63,9 @@ describe("layout, theme and accessibility", () => {
     await check("/#/settings/profile", "Settings", "phone-settings-profile");
     await check("/#/settings/security", "Settings");
     await check("/#/settings/sessions", "Settings", "phone-settings-sessions");
+    await check("/#/notifications", "Inbox", "phone-inbox");
+    await check("/#/settings/notifications", "Settings");
+    await check("/#/assistant", "Assistant", "phone-assistant");
     assert.deepEqual(errors, []);
     await context.close();
   });

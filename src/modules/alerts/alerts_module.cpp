@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "modules/alerts/alert_runtime.h"
+#include "modules/alerts/alert_service_impl.h"
 #include "modules/alerts/alerts_routes.h"
 #include "modules/alerts/digest.h"
 #include "modules/alerts/email_sender.h"
@@ -28,6 +29,8 @@ class AlertsModule final : public app::Module {
                                                              .max_per_user = ctx.config.integer("alerts.max_per_user"),
                                                              .pool = ctx.pool,
                                                              .web_push = &web_push_settings_});
+    service_ = std::make_unique<AlertServiceImpl>(*context_);
+    ctx.services.provide<AlertService>(service_.get());
     add_alert_routes(ctx.router, *context_);
     add_notification_routes(ctx.router, *context_);
     add_web_push_routes(ctx.router, *context_);
@@ -57,6 +60,7 @@ class AlertsModule final : public app::Module {
   std::unique_ptr<Inbox> inbox_;
   std::unique_ptr<AlertRuntime> runtime_;
   std::unique_ptr<AlertsContext> context_;
+  std::unique_ptr<AlertServiceImpl> service_;
   std::unique_ptr<WebhookSender> webhooks_;
   std::unique_ptr<infra::mail::Mailer> mailer_;
   std::unique_ptr<EmailSender> emails_;

@@ -91,6 +91,7 @@ boost::asio::awaitable<json::object> ChatService::send(auth::Principal who, std:
   struct Sent {
     json::object message;
     std::vector<std::string> notify;  // mentioned members
+    bool created = false;             // false: the retry of an earlier message
   };
   auto store = [this, who, room_id, msg, mentions_text, cashtags_text, mentioned](Connection& c) {
     Sent out;
@@ -140,6 +141,7 @@ boost::asio::awaitable<json::object> ChatService::send(auth::Principal who, std:
       out.message = std::move(*stored);
       c.commit();
       created = true;
+      out.created = true;
     } catch (...) {
       c.rollback();
       throw;
@@ -177,6 +179,7 @@ boost::asio::awaitable<json::object> ChatService::send(auth::Principal who, std:
                                                       {"text", sent.message.at("text")}});
     }
   }
+  if (sent.created) notify_observers(who, sent.message);
   co_return sent.message;
 }
 

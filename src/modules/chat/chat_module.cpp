@@ -127,6 +127,7 @@ class ChatModule final : public app::Module {
       return channel->typing(std::move(who), std::move(data));
     });
     ctx.services.provide<RoomAccess>(service_.get());
+    ctx.services.provide<RoomAssist>(service_.get());
     add_room_routes(ctx.router);
     add_member_routes(ctx.router);
     add_message_routes(ctx.router);

@@ -42,7 +42,7 @@ struct ListQuery {
 
 inline constexpr std::size_t kMaxPageSize = 200;
 
-class ChatService final : public RoomAccess {
+class ChatService final : public RoomAccess, public RoomAssist {
  public:
   // `realtime` may be null (chat without fan-out, in tests); `users` may be null
   // (then invites and direct messages take user ids as given).
@@ -96,17 +96,30 @@ class ChatService final : public RoomAccess {
 
   boost::asio::awaitable<bool> is_member(std::string user_id, std::string room_id) override;
 
+  // RoomAssist (room_assist.cpp): what the ai module may ask of chat.
+  boost::asio::awaitable<boost::json::array> search_messages(auth::Principal who, std::string text,
+                                                             std::size_t limit) override;
+  boost::asio::awaitable<boost::json::array> recent_messages(auth::Principal who, std::string room_id,
+                                                             std::size_t limit) override;
+  boost::asio::awaitable<bool> can_moderate(auth::Principal who, std::string room_id) override;
+  boost::asio::awaitable<boost::json::object> post_as_bot(std::string bot_id, std::string room_id, std::string text,
+                                                          std::optional<std::string> reply_to) override;
+  void add_message_observer(MessageObserver observer) override;
+
   static std::string channel_of(const std::string& room_id) { return "room:" + room_id; }
 
  private:
   std::mutex& room_lock(const std::string& room_id);
   boost::asio::awaitable<std::string> resolve_user(std::string user);
+  void notify_observers(const auth::Principal& author, const boost::json::object& message);
   void fan_out_event(const std::string& room_id, const boost::json::object& event, bool droppable = false);
 
   infra::store::Store& store_;
   realtime::Realtime* realtime_;
   auth::UserDirectory* users_;
   std::array<std::mutex, 64> room_locks_;  // striped by room id; held from commit to fan-out
+  std::mutex observers_mutex_;
+  std::vector<MessageObserver> observers_;
 };
 
 }  // namespace tc::chat

@@ -1,5 +1,7 @@
 #include "modules/realtime/client_session.h"
 
+#include "modules/realtime/stream_watch.h"
+
 #include "core/errors.h"
 #include "core/ids.h"
 #include "core/log.h"
@@ -292,7 +294,7 @@ boost::asio::awaitable<void> ClientSession::on_subscribe(std::uint64_t id, json:
   if (subscriptions_.count(channel) && !subscribed(channel)) {
     // Ended by the server (e.g. removed from a room): forget it and subscribe anew.
     subscriptions_.erase(channel);
-    streams_.erase(channel);
+    end_stream(channel);
   }
   if (subscriptions_.count(channel)) {
     reply_error(id, codes::already_subscribed, "already subscribed");
@@ -367,6 +369,7 @@ boost::asio::awaitable<void> ClientSession::subscribe_stream(std::uint64_t id, s
     hold();
     subscriptions_.insert(channel);
     streams_[channel] = owner;
+    if (auto* watcher = dynamic_cast<StreamWatcher*>(owner.get())) watcher->on_stream_subscribed(principal_, channel);
     return true;
   };
   core_.hub.subscribe_stream(channel, shared_from_this(), grant, seed, decide);
@@ -423,9 +426,17 @@ void ClientSession::release(const std::string& first) {
   }
 }
 
+void ClientSession::end_stream(const std::string& channel) {
+  auto it = streams_.find(channel);
+  if (it == streams_.end()) return;
+  if (auto* watcher = dynamic_cast<StreamWatcher*>(it->second.get()))
+    watcher->on_stream_unsubscribed(principal_, channel);
+  streams_.erase(it);
+}
+
 void ClientSession::on_unsubscribe(std::uint64_t id, const json::object& req) {
   const std::string channel = string_member(req, "channel");
-  streams_.erase(channel);
+  end_stream(channel);
   if (subscriptions_.erase(channel)) core_.hub.unsubscribe(channel, *this);
   reply(id, "unsubscribe", {});
 }
@@ -617,6 +628,9 @@ void ClientSession::on_close() {
   if (connected_ && connection_) core_.untrack(principal_.session_id, connection_.get());
   for (const auto& channel : subscriptions_) core_.hub.unsubscribe(channel, *this);
   subscriptions_.clear();
+  for (const auto& [channel, owner] : streams_) {
+    if (auto* watcher = dynamic_cast<StreamWatcher*>(owner.get())) watcher->on_stream_unsubscribed(principal_, channel);
+  }
   streams_.clear();
   std::lock_guard lock(hold_mutex_);
   connection_.reset();

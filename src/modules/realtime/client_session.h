@@ -118,6 +118,8 @@ class ClientSession final : public Subscriber, public std::enable_shared_from_th
   void on_connect(std::uint64_t id, const boost::json::object& req);
   boost::asio::awaitable<void> on_subscribe(std::uint64_t id, boost::json::object req);
   void on_unsubscribe(std::uint64_t id, const boost::json::object& req);
+  // Forgets a stream subscription and tells its owner (on_stream_unsubscribed).
+  void end_stream(const std::string& channel);
   boost::asio::awaitable<void> on_publish(std::uint64_t id, boost::json::object req);
   void on_presence(std::uint64_t id, const boost::json::object& req, bool stats);
   boost::asio::awaitable<void> on_history(std::uint64_t id, boost::json::object req);

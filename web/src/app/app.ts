@@ -4,6 +4,7 @@
 import type { ApiClient } from "../api/client";
 import type { Session, SessionState } from "../auth/session";
 import type { RealtimeLink } from "../realtime/link";
+import type { NotificationCenter } from "../notifications/center";
 import { hrefFor, parseHash, resolve } from "../router/resolve";
 import { h } from "../ui/dom";
 import { layout } from "../ui/layout";
@@ -22,13 +23,19 @@ export class App {
     private readonly api: ApiClient,
     private readonly session: Session,
     private readonly link: RealtimeLink,
+    private readonly notifications: NotificationCenter,
   ) {}
 
   start(): void {
     window.addEventListener("hashchange", () => this.render());
     this.session.state.subscribe((state) => {
-      if (state.status === "signed-in") this.link.start();
-      else this.link.stop();
+      if (state.status === "signed-in") {
+        this.link.start();
+        this.notifications.start();
+      } else {
+        this.notifications.stop();
+        this.link.stop();
+      }
       // A profile edit changes `me` but not the status: the screen stays as it is.
       if (state.status !== this.renderedStatus || state.status === "loading") this.render();
       else this.updateName();
@@ -67,7 +74,7 @@ export class App {
       window.location.replace(hrefFor(resolution.to));
       return;
     }
-    const ctx: AppContext = { api: this.api, session: this.session, link: this.link, location, signal, navigate: (p) => this.navigate(p) };
+    const ctx: AppContext = { api: this.api, session: this.session, link: this.link, notifications: this.notifications, location, signal, navigate: (p) => this.navigate(p) };
     let content: HTMLElement;
     let title: string;
     if (resolution.kind === "screen") {
@@ -82,7 +89,7 @@ export class App {
     }
     document.title = `${title} · tradechat`;
     const onSignOut = () => void this.session.signOut();
-    this.root.replaceChildren(layout({ me, path: location.path, link: this.link, signal, onSignOut }, content));
+    this.root.replaceChildren(layout({ me, path: location.path, link: this.link, notifications: this.notifications, signal, onSignOut }, content));
     // After a route change, move focus to the new page's heading so screen readers
     // announce it; on the first page, focus stays at the start (the skip link is next).
     this.shownScreens += 1;

@@ -3,12 +3,14 @@
 import type { ApiClient } from "../api/client";
 import type { Session } from "../auth/session";
 import type { RealtimeLink } from "../realtime/link";
+import type { NotificationCenter } from "../notifications/center";
 import type { Location } from "../router/resolve";
 
 export interface AppContext {
   api: ApiClient;
   session: Session;
   link: RealtimeLink;
+  notifications: NotificationCenter;
   location: Location;
   signal: AbortSignal;
   navigate(path: string): void;

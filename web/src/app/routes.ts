@@ -11,6 +11,10 @@ import { homeScreen } from "../screens/home";
 import { chartScreen } from "../screens/markets/chart";
 import { marketsScreen } from "../screens/markets/markets";
 import { chatScreen } from "../screens/chat/chat";
+import { alertsScreen } from "../screens/alerts/alerts";
+import { assistantScreen } from "../screens/assistant/assistant";
+import { inboxScreen } from "../screens/notifications/inbox";
+import { notificationPrefsScreen } from "../screens/settings/notificationPrefs";
 import { profileScreen } from "../screens/settings/profile";
 import { securityScreen } from "../screens/settings/security";
 import { sessionsScreen } from "../screens/settings/sessions";
@@ -24,6 +28,9 @@ export const routes: readonly AppRoute[] = [
   { path: "/markets", title: "Markets", access: "user", screen: marketsScreen },
   { path: "/chart", title: "Chart", access: "user", screen: chartScreen },
   { path: "/chat", title: "Chat", access: "user", screen: chatScreen },
+  { path: "/assistant", title: "Assistant", access: "user", screen: assistantScreen },
+  { path: "/alerts", title: "Alerts", access: "user", screen: alertsScreen },
+  { path: "/notifications", title: "Inbox", access: "user", screen: inboxScreen },
   { path: "/sign-in", title: "Sign in", access: "guest", screen: signInScreen },
   { path: "/sign-up", title: "Create an account", access: "guest", screen: signUpScreen },
   { path: "/forgot-password", title: "Forgot password", access: "guest", screen: forgotPasswordScreen },
@@ -32,6 +39,7 @@ export const routes: readonly AppRoute[] = [
   { path: "/settings/profile", title: "Profile", access: "user", screen: profileScreen },
   { path: "/settings/security", title: "Security", access: "user", screen: securityScreen },
   { path: "/settings/sessions", title: "Sessions", access: "user", screen: sessionsScreen },
+  { path: "/settings/notifications", title: "Notifications", access: "user", screen: notificationPrefsScreen },
   { path: "/admin", title: "Users", access: "admin", screen: usersScreen },
   { path: "/admin/users", title: "Users", access: "admin", screen: usersScreen },
   { path: "/admin/audit", title: "Audit log", access: "admin", screen: auditScreen },

@@ -18,6 +18,7 @@ export class RealtimeLink {
   /** Publications on the personal channel (user#<id>) since the link started. */
   readonly personalMessages = new Observable<number>(0);
   private client: Centrifuge | null = null;
+  private readonly personalListeners = new Set<(data: unknown) => void>();
   private everConnected = false;
   private handedToken: string | null = null;
 
@@ -56,11 +57,19 @@ export class RealtimeLink {
       if (ctx.code === SESSION_REVOKED) this.onRevoked();
     });
     client.on("publication", (ctx) => {
-      if (ctx.channel.startsWith("user#")) this.personalMessages.set(this.personalMessages.value + 1);
+      if (!ctx.channel.startsWith("user#")) return;
+      this.personalMessages.set(this.personalMessages.value + 1);
+      for (const l of [...this.personalListeners]) l(ctx.data);
     });
     this.client = client;
     client.connect();
     this.sync();
+  }
+
+  /** Calls `listener` with each publication's data on the personal channel (user#<id>). */
+  onPersonal(listener: (data: unknown) => void): () => void {
+    this.personalListeners.add(listener);
+    return () => this.personalListeners.delete(listener);
   }
 
   /**

@@ -2,6 +2,9 @@
 // state, theme switch, account) and the main landmark the screens render into.
 import type { Me } from "../api/types";
 import type { RealtimeLink } from "../realtime/link";
+import type { NotificationCenter } from "../notifications/center";
+import { badgeText } from "../notifications/inbox";
+import { serverHas } from "../api/capabilities";
 import { connectionBadge } from "./connectionBadge";
 import { h } from "./dom";
 import { toggleTheme } from "./theme";
@@ -13,6 +16,10 @@ export interface NavEntry {
   section: string;
   /** Other path prefixes that belong to the section (the chart belongs to Markets). */
   also?: string[];
+  /** Shows the unread notification count next to the label. */
+  badge?: "unread";
+  /** A route the server must offer for the section to show (its module is optional). */
+  requires?: string;
 }
 
 export function navEntries(me: Me | null): NavEntry[] {
@@ -21,6 +28,9 @@ export function navEntries(me: Me | null): NavEntry[] {
     { href: "#/", label: "Home", section: "/" },
     { href: "#/markets", label: "Markets", section: "/markets", also: ["/chart"] },
     { href: "#/chat", label: "Chat", section: "/chat" },
+    { href: "#/assistant", label: "Assistant", section: "/assistant", requires: "/api/v1/ai/modes" },
+    { href: "#/alerts", label: "Alerts", section: "/alerts" },
+    { href: "#/notifications", label: "Inbox", section: "/notifications", badge: "unread" },
     { href: "#/settings/profile", label: "Settings", section: "/settings" },
   ];
   if (me.role === "admin") entries.push({ href: "#/admin/users", label: "Admin", section: "/admin" });
@@ -52,8 +62,45 @@ export interface LayoutOptions {
   me: Me | null;
   path: string;
   link: RealtimeLink;
+  notifications?: NotificationCenter;
   signal: AbortSignal;
   onSignOut: () => void;
+}
+
+/** The unread count beside the Inbox entry; the link's name says it for screen readers. */
+function unreadBadge(link: HTMLAnchorElement, center: NotificationCenter, signal: AbortSignal): void {
+  // Read as "Inbox, 3 unread": the hidden words frame the visible count.
+  const before = h("span", { class: "visually-hidden" });
+  const badge = h("span", { class: "unread nav-unread" });
+  const after = h("span", { class: "visually-hidden" });
+  link.append(before, badge, after);
+  const show = (n: number) => {
+    // Empty at zero, so the link's text is just its label.
+    before.textContent = n ? ", " : "";
+    badge.textContent = n ? badgeText(n) : "";
+    after.textContent = n ? " unread" : "";
+    for (const el of [before, badge, after]) el.hidden = n === 0;
+    link.dataset.unread = String(n);
+  };
+  show(center.unread.value);
+  const off = center.unread.subscribe(show);
+  signal.addEventListener("abort", off);
+}
+
+/** A notification pushed while the user is elsewhere in the app, shown for a few seconds. */
+function toasts(center: NotificationCenter, signal: AbortSignal, path: string): HTMLElement {
+  const region = h("div", { class: "toasts", role: "status", "aria-live": "polite" });
+  center.onArrival((n) => {
+    if (path === "/notifications") return; // the inbox shows it itself
+    const close = h("button", { type: "button", class: "ghost small", "aria-label": "Dismiss" }, "✕");
+    const toast = h("div", { class: "toast", "data-notification-id": n.id }, h("div", { class: "toast-main" }, h("strong", {}, n.title), n.body ? h("p", { class: "small" }, n.body) : null, h("a", { href: "#/notifications", class: "small" }, "Open the inbox")), close);
+    const timer = setTimeout(() => toast.remove(), 10_000);
+    close.addEventListener("click", () => (clearTimeout(timer), toast.remove()));
+    signal.addEventListener("abort", () => clearTimeout(timer));
+    region.append(toast);
+    while (region.childElementCount > 3) region.firstElementChild?.remove();
+  }, signal);
+  return region;
 }
 
 export function layout(options: LayoutOptions, content: HTMLElement): HTMLElement {
@@ -63,7 +110,13 @@ export function layout(options: LayoutOptions, content: HTMLElement): HTMLElemen
   for (const entry of navEntries(me)) {
     const a = h("a", { href: entry.href }, entry.label);
     if (isCurrentSection(entry, path)) a.setAttribute("aria-current", "page");
-    list.append(h("li", {}, a));
+    if (entry.badge === "unread" && options.notifications) unreadBadge(a, options.notifications, options.signal);
+    const li = h("li", {}, a);
+    if (entry.requires) {
+      li.hidden = true;
+      void serverHas(entry.requires).then((yes) => (li.hidden = !yes));
+    }
+    list.append(li);
   }
   nav.append(list);
 
@@ -91,6 +144,7 @@ export function layout(options: LayoutOptions, content: HTMLElement): HTMLElemen
     skip,
     h("header", { class: "top-bar" }, h("a", { class: "brand", href: "#/" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "▲"), "tradechat"), me ? nav : null, tools),
     main,
+    me && options.notifications ? toasts(options.notifications, options.signal, path) : null,
   );
 }
 

@@ -10,12 +10,15 @@ const me = (role: Me["role"]): Me => ({ id: "u1", username: "ann", email: "a@x.i
 describe("navigation entries", () => {
   it("lists only working sections, admin only for admins", () => {
     expect(navEntries(null)).toEqual([]);
-    expect(navEntries(me("user")).map((e) => e.label)).toEqual(["Home", "Markets", "Chat", "Settings"]);
-    expect(navEntries(me("moderator")).map((e) => e.label)).toEqual(["Home", "Markets", "Chat", "Settings"]);
-    expect(navEntries(me("admin")).map((e) => e.label)).toEqual(["Home", "Markets", "Chat", "Settings", "Admin"]);
+    const all = ["Home", "Markets", "Chat", "Assistant", "Alerts", "Inbox", "Settings"];
+    expect(navEntries(me("user")).map((e) => e.label)).toEqual(all);
+    expect(navEntries(me("moderator")).map((e) => e.label)).toEqual(all);
+    expect(navEntries(me("admin")).map((e) => e.label)).toEqual([...all, "Admin"]);
+    expect(navEntries(me("user")).find((e) => e.label === "Inbox")?.badge).toBe("unread");
   });
   it("marks the current section", () => {
-    const [home, markets, , settings] = navEntries(me("user"));
+    const [home, markets] = navEntries(me("user"));
+    const settings = navEntries(me("user")).find((e) => e.label === "Settings");
     expect(isCurrentSection(markets!, "/chart")).toBe(true);
     expect(isCurrentSection(markets!, "/markets")).toBe(true);
     expect(isCurrentSection(home!, "/chart")).toBe(false);

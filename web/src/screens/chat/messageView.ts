@@ -13,6 +13,8 @@ export interface MessageActions {
   remove(message: ShownMessage): void;
   /** Present when the viewer may pin (room owner or moderator). */
   pin?(message: ShownMessage): void;
+  /** Opens the edit history of an edited message. */
+  history?(message: ShownMessage): void;
 }
 
 export interface Viewer {
@@ -21,8 +23,19 @@ export interface Viewer {
   timeZone?: string;
 }
 
+/** The bot identity the ai module posts `@ai` replies as. */
+export const AI_AUTHOR = "ai";
+
 export function authorName(authorId: string, viewer: Viewer): string {
+  if (authorId === AI_AUTHOR) return "AI assistant";
   return authorId === viewer.id ? "You" : `user ${authorId.slice(0, 8)}`;
+}
+
+function editedMark(m: ShownMessage, actions: MessageActions): HTMLElement {
+  if (!actions.history || m.deleted) return h("span", { class: "muted small" }, "(edited)");
+  const b = h("button", { type: "button", class: "link-button muted small", title: "Show the earlier versions", "aria-label": "(edited) — show the edit history" }, "(edited)");
+  b.addEventListener("click", () => actions.history?.(m));
+  return b;
 }
 
 export function messageView(m: ShownMessage, viewer: Viewer, repliedTo: ShownMessage | undefined, mine: ReadonlySet<string>, actions: MessageActions): HTMLElement {
@@ -33,11 +46,12 @@ export function messageView(m: ShownMessage, viewer: Viewer, repliedTo: ShownMes
     { class: "msg-meta" },
     h("strong", {}, authorName(m.author, viewer)),
     h("time", { datetime: new Date(m.created_at_ms).toISOString(), class: "muted small" }, formatTime(m.created_at_ms, viewer.timeZone)),
-    m.edited_at_ms ? h("span", { class: "muted small" }, "(edited)") : null,
+    m.edited_at_ms ? editedMark(m, actions) : null,
     m.pinned ? h("span", { class: "pill pinned" }, "📌 Pinned") : null,
     own ? h("span", { class: `msg-state small ${state}`, "data-state": state }, m.failed ? `Not sent: ${m.failed}` : m.pending ? "Sending…" : "Sent") : null,
+    m.author === AI_AUTHOR ? h("span", { class: "pill ai-pill" }, m.pending ? "writing…" : "bot") : null,
   );
-  const node = h("li", { class: own ? "msg own" : "msg", "data-id": m.id || null, "data-client-msg-id": m.client_msg_id ?? null, "data-state": state }, meta);
+  const node = h("li", { class: own ? "msg own" : m.author === AI_AUTHOR ? "msg ai-reply" : "msg", "data-id": m.id || null, "data-client-msg-id": m.client_msg_id ?? null, "data-state": state }, meta);
   if (m.reply_to) {
     const quoted = !repliedTo ? "an earlier message" : repliedTo.deleted ? `${authorName(repliedTo.author, viewer)}: (deleted)` : null;
     node.append(h("p", { class: "msg-reply-to muted small" }, "↪ ", quoted ?? `${authorName(repliedTo!.author, viewer)}: `, quoted ? null : messageText(repliedTo!.text.slice(0, 120), viewer.username)));

@@ -9,6 +9,10 @@ export interface RoomEventHandlers {
   reactions(id: string, reactions: Record<string, number>): void;
   typing(userId: string): void;
   pinned(id: string, pinned: boolean): void;
+  /** member.joined, member.left, member.removed, member.banned, member.muted, member.role. */
+  member?(kind: string, userId: string): void;
+  /** A delta of the `@ai` reply being written (draft id, the question it answers). */
+  aiToken?(draftId: string, replyTo: string | null, text: string): void;
 }
 
 export function roomEvents(data: unknown, on: RoomEventHandlers): void {
@@ -30,6 +34,17 @@ export function roomEvents(data: unknown, on: RoomEventHandlers): void {
       break;
     case "message.pinned":
       if (typeof d.id === "string" && typeof d.pinned === "boolean") on.pinned(d.id, d.pinned);
+      break;
+    case "member.joined":
+    case "member.left":
+    case "member.removed":
+    case "member.banned":
+    case "member.muted":
+    case "member.role":
+      if (typeof d.user_id === "string") on.member?.(d.type.slice("member.".length), d.user_id);
+      break;
+    case "ai_token":
+      if (typeof d.message_id === "string" && typeof d.text === "string") on.aiToken?.(d.message_id, typeof d.reply_to === "string" ? d.reply_to : null, d.text);
       break;
     case "typing":
       if (typeof d.user_id === "string") on.typing(d.user_id);

@@ -5,6 +5,7 @@ import { errorMessage } from "../../api/problem";
 import { h, uid } from "../../ui/dom";
 import { MessageSlot, errorBox, loading } from "../../ui/status";
 import type { Room } from "../../chat/types";
+import { directName, rememberDirect } from "../../chat/moderation";
 
 export interface RoomList {
   node: HTMLElement;
@@ -25,7 +26,7 @@ export function roomList(ctx: AppContext, currentId: string | null): RoomList {
       const a = h(
         "a",
         { href: `#/chat?room=${encodeURIComponent(r.id)}`, class: "room-link", "data-room-id": r.id },
-        h("span", { class: "room-name" }, r.visibility === "private" ? "🔒 " : "# ", r.name),
+        h("span", { class: "room-name" }, r.visibility === "direct" ? `@ ${directName(r.id) ?? "Direct message"}` : `${r.visibility === "private" ? "🔒" : "#"} ${r.name}`),
         unread ? h("span", { class: "unread", "aria-label": `${unread} unread` }, String(unread)) : null,
       );
       if (r.id === currentId) a.setAttribute("aria-current", "page");
@@ -86,6 +87,30 @@ export function roomList(ctx: AppContext, currentId: string | null): RoomList {
       });
   });
 
+  // A direct message: the room of two, opened (or found) by the other's username.
+  const dmId = uid("dm-user");
+  const dmUser = h("input", { id: dmId, autocomplete: "off", required: true, maxlength: 64, spellcheck: "false" });
+  const dm = h("button", { type: "submit", class: "secondary" }, "Message");
+  const dmForm = h("form", { class: "stack small-form", "aria-label": "Send a direct message" }, h("label", { for: dmId }, "Direct message to (username)"), dmUser, dm);
+  dmForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const user = dmUser.value.trim().replace(/^@/, "");
+    if (!user) return messages.error("Give the username of the person to write to.");
+    dm.disabled = true;
+    dm.textContent = "Opening…";
+    ctx.api
+      .request<Room>("/api/v1/direct", { method: "POST", body: { user } })
+      .then((room) => {
+        rememberDirect(room.id, user);
+        ctx.navigate(`/chat?room=${encodeURIComponent(room.id)}`);
+      })
+      .catch((err: unknown) => messages.error(errorMessage(err)))
+      .finally(() => {
+        dm.disabled = false;
+        dm.textContent = "Message";
+      });
+  });
+
   reload();
   // Unread counts of other rooms: fetched again when a mention arrives on the personal
   // channel and when the tab comes back into view (rooms not open are not subscribed).
@@ -106,7 +131,7 @@ export function roomList(ctx: AppContext, currentId: string | null): RoomList {
   });
   return {
     // Creating and joining fold away while a room is open (they push it down on phones).
-    node: h("div", { class: "card room-sidebar" }, h("h2", {}, "Rooms"), list, messages.node, h("details", { class: "room-forms", open: currentId === null }, h("summary", {}, "Create or join a room"), createForm, joinForm)),
+    node: h("div", { class: "card room-sidebar" }, h("h2", {}, "Rooms"), list, messages.node, h("details", { class: "room-forms", open: currentId === null }, h("summary", {}, "Create or join a room"), createForm, joinForm, dmForm)),
     reload,
     markRead(roomId) {
       list.querySelector(`[data-room-id="${CSS.escape(roomId)}"] .unread`)?.remove();

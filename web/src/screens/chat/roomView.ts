@@ -9,10 +9,13 @@ import { h } from "../../ui/dom";
 import { errorBox, errorWithRetry, loading } from "../../ui/status";
 import { newClientMsgId, newestSeq, oldestSeq, removeMessage, upsertMessages } from "../../chat/messageList";
 import type { ChatMessage, Room, ShownMessage } from "../../chat/types";
-import { authorName, messageView, type Viewer } from "./messageView";
+import { AI_AUTHOR, authorName, messageView, type Viewer } from "./messageView";
 import { roomEvents } from "./roomEvents";
 import { composer } from "./composer";
 import { typingIndicator } from "./typingIndicator";
+import { roomPanel } from "./roomPanel";
+import { directName } from "../../chat/moderation";
+import { serverHas } from "../../api/capabilities";
 
 const PAGE = 50;
 
@@ -38,6 +41,16 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
   const list = h("ol", { class: "messages", "aria-label": "Messages" });
   const scroller = h("div", { class: "message-scroll", tabindex: "0", "aria-label": "Message history" }, older, list);
   const typing = typingIndicator((userId) => authorName(userId, viewer), ctx.signal);
+  const showMessage = (id: string) => {
+    const item = list.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`);
+    if (!item) return status.replaceChildren(errorBox("That message is further back: scroll up to load older messages."));
+    item.tabIndex = -1;
+    item.classList.add("highlight");
+    item.scrollIntoView({ block: "center" });
+    item.focus({ preventScroll: true });
+    setTimeout(() => item.classList.remove("highlight"), 2000);
+  };
+  const panel = roomPanel(ctx, roomId, viewer, showMessage);
   const box = composer({
     link: ctx.link,
     roomId,
@@ -141,6 +154,9 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
       box.edit(m);
     },
     pin: undefined as ((m: ShownMessage) => void) | undefined,
+    history(m: ShownMessage) {
+      panel.open("history", m);
+    },
     remove(m: ShownMessage) {
       if (!window.confirm("Delete this message for everyone?")) return;
       ctx.api
@@ -187,6 +203,8 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
       (data) =>
         roomEvents(data, {
           message(m) {
+            // The bot's stored reply replaces its draft (the draft has an id of its own).
+            if (m.author === AI_AUTHOR) messages = messages.filter((x) => !(x.pending && x.author === AI_AUTHOR && x.reply_to === (m.reply_to ?? null)));
             messages = upsertMessages(messages, [m]);
             typing.done(m.author);
             render(m.author === viewer.id ? "bottom" : "auto");
@@ -206,13 +224,41 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
           pinned(id, pinned) {
             messages = messages.map((x) => (x.id === id ? { ...x, pinned } : x));
             render();
+            panel.changed("pins");
+          },
+          member(kind, userId) {
+            panel.changed("members");
+            if (userId === viewer.id && (kind === "removed" || kind === "banned")) {
+              box.setEnabled(false);
+              status.replaceChildren(errorBox(kind === "banned" ? "You were banned from this room." : "You were removed from this room."));
+              onRoomsChanged();
+              removed = true;
+            } else if (userId === viewer.id && kind === "muted") {
+              status.replaceChildren(h("p", { class: "status status-warn", role: "status" }, "A moderator changed your mute in this room."));
+            }
           },
           typing(userId) {
             if (userId !== viewer.id) typing.typing(userId);
           },
+          aiToken(draftId, replyTo, text) {
+            // The reply being written shows as a pending message of the bot until the stored one comes.
+            const draft = messages.find((x) => x.id === draftId);
+            const next: ShownMessage = draft ? { ...draft, text: draft.text + text } : { id: draftId, room_id: roomId, seq: 0, author: AI_AUTHOR, text, reply_to: replyTo, created_at_ms: Date.now(), pending: true };
+            messages = upsertMessages(messages, [next]);
+            render();
+          },
         }),
       (state, error, missed) => {
         box.node.dataset.live = state;
+        if (removed) return;
+        if (state === "unsubscribed") {
+          // The server ends the subscription of a member who is removed or banned.
+          removed = true;
+          box.setEnabled(false);
+          status.replaceChildren(errorBox("You are no longer a member of this room."));
+          onRoomsChanged();
+          return;
+        }
         if (missed) void loadNewest();
         box.setEnabled(state === "subscribed");
         if (state === "subscribed") {
@@ -256,7 +302,41 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
       .catch((err: unknown) => box.error(err));
   };
 
+  let removed = false;
+  const aiBox = h("div", { class: "room-ai small" });
+  const loadAiSetting = async () => {
+    if (!(await serverHas("/api/v1/rooms/{id}/ai"))) return; // a server without the assistant
+    ctx.api
+      .get<{ enabled: boolean; can_change: boolean }>(`${path}/ai`, ctx.signal)
+      .then((s) => {
+        if (!s.can_change) {
+          aiBox.replaceChildren(s.enabled ? h("span", { class: "muted" }, "@ai is on here: mention @ai to ask the assistant.") : "");
+          return;
+        }
+        const id = `ai-${roomId}`;
+        const box = h("input", { type: "checkbox", id, checked: s.enabled });
+        const note = h("span", { class: "muted", "aria-live": "polite" });
+        box.addEventListener("change", () => {
+          box.disabled = true;
+          ctx.api
+            .request<{ enabled: boolean }>(`${path}/ai`, { method: "PUT", body: { enabled: box.checked } })
+            .then((r) => {
+              box.checked = r.enabled;
+              note.textContent = r.enabled ? "On: members can mention @ai." : "Off.";
+            })
+            .catch((err: unknown) => {
+              box.checked = !box.checked;
+              note.textContent = errorMessage(err);
+            })
+            .finally(() => (box.disabled = false));
+        });
+        aiBox.replaceChildren(h("label", { for: id, class: "check" }, box, " @ai answers in this room"), " ", note);
+      })
+      .catch(() => aiBox.replaceChildren()); // a server without the assistant: no switch
+  };
   const start = (room: Room) => {
+    panel.setRoom(room);
+    if (room.visibility !== "direct") void loadAiSetting();
     lastRead = room.last_read_seq ?? 0;
     unreadAfter = (room.unread ?? 0) > 0 ? lastRead : null;
     actions.pin = room.role === "owner" || room.role === "moderator" ? pin : undefined;
@@ -270,7 +350,8 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
   ctx.api
     .get<Room>(path, ctx.signal)
     .then((room) => {
-      title.textContent = `${room.visibility === "private" ? "🔒" : "#"} ${room.name}`;
+      const direct = room.visibility === "direct" ? directName(room.id) : null;
+      title.textContent = room.visibility === "direct" ? `@ ${direct ?? "Direct message"}` : `${room.visibility === "private" ? "🔒" : "#"} ${room.name}`;
       topic.textContent = room.topic ?? "";
       if (room.role) start(room);
       else status.replaceChildren(h("p", {}, "You are not in this public room yet."), joinButton(room));
@@ -285,5 +366,5 @@ export function roomView(ctx: AppContext, roomId: string, onRoomsChanged: () => 
     clearTimeout(readTimer);
   });
 
-  return h("div", { class: "card room-view" }, h("div", { class: "room-head" }, title, presence), topic, roomIdNote, status, scroller, typing.node, box.node);
+  return h("div", { class: "card room-view" }, h("div", { class: "room-head" }, title, presence), topic, roomIdNote, h("div", { class: "room-bar" }, panel.toolbar, aiBox), panel.node, status, scroller, typing.node, box.node);
 }

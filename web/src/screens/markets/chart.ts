@@ -227,7 +227,7 @@ export const chartScreen: Screen = (ctx) => {
   return h(
     "section",
     { class: "page chart-page" },
-    h("div", { class: "page-head" }, title, name, h("span", { class: "pill sim-pill", title: "Prices come from the built-in market simulator, not a real exchange" }, "Simulated prices"), h("a", { href: "#/markets", class: "back-link" }, "← Markets")),
+    h("div", { class: "page-head" }, title, name, h("span", { class: "pill sim-pill", title: "Prices come from the built-in market simulator, not a real exchange" }, "Simulated prices"), h("a", { href: "#/markets", class: "back-link" }, "← Markets"), h("a", { href: `#/alerts?symbol=${encodeURIComponent(symbol)}` }, `Alert on ${symbol}`)),
     h("div", { class: "chart-tools" }, symbolForm, tfNav, toggles),
     legend,
     status,

@@ -109,6 +109,41 @@ export class PriceChart {
     );
   }
 
+  /** Arrows above the bars (start times in ms) where an alert fired, replacing pattern markers. */
+  setFireMarkers(barTimesMs: readonly number[], label = "fired"): void {
+    const colour = cssVar("--warn", "#f59e0b");
+    // Past a few dozen fires the labels overlap into noise: arrows only.
+    const text = barTimesMs.length > 24 ? "" : label;
+    this.markers.setMarkers(barTimesMs.map((ms) => ({ time: t(Math.floor(ms / 1000)), position: "aboveBar" as const, shape: "arrowDown" as const, color: colour, text })));
+  }
+
+  /** Horizontal lines at given prices (the levels of an answer's chart). */
+  setLevels(levels: readonly { price: number; kind: string; label?: string }[]): void {
+    for (const line of this.priceLines) this.candles.removePriceLine(line);
+    this.priceLines = levels.map((l) => this.candles.createPriceLine({ price: l.price, color: l.kind === "support" ? this.up : l.kind === "resistance" ? this.down : "#9aa4b2", lineWidth: 1, lineStyle: LineStyle.Dashed, axisLabelVisible: true, title: l.label ?? "" }));
+  }
+
+  /** Markers at bar start times (ms) with their own text and direction. */
+  setMarkers(marks: readonly { time_ms: number; text: string; direction?: string; position?: "aboveBar" | "belowBar" }[]): void {
+    this.markers.setMarkers(
+      marks.map((m) => ({ time: t(Math.floor(m.time_ms / 1000)), position: m.position ?? (m.direction === "bearish" ? "aboveBar" : "belowBar"), shape: m.direction === "bearish" ? ("arrowDown" as const) : m.direction === "bullish" ? ("arrowUp" as const) : ("circle" as const), color: m.direction === "bullish" ? this.up : m.direction === "bearish" ? this.down : "#9aa4b2", text: m.text })),
+    );
+  }
+
+  /** Straight lines between two points (an answer's trend line). */
+  setTrendlines(lines: readonly { from: { time_ms: number; price: number }; to: { time_ms: number; price: number }; label: string }[]): void {
+    for (const s of this.lines.get("trendlines") ?? []) this.chart.removeSeries(s);
+    const series = lines.map((l) => {
+      const s = this.chart.addSeries(LineSeries, { color: cssVar("--accent", "#3b82f6"), lineWidth: 2, lineStyle: LineStyle.Dotted, priceLineVisible: false, lastValueVisible: false, title: l.label });
+      s.setData([
+        { time: t(Math.floor(l.from.time_ms / 1000)), value: l.from.price },
+        { time: t(Math.floor(l.to.time_ms / 1000)), value: l.to.price },
+      ]);
+      return s;
+    });
+    this.lines.set("trendlines", series);
+  }
+
   destroy(): void {
     this.themeWatch.disconnect();
     this.chart.remove();

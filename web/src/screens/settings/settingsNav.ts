@@ -6,5 +6,6 @@ export function settingsNav(path: string): HTMLElement {
     { href: "#/settings/profile", label: "Profile", path: "/settings/profile" },
     { href: "#/settings/security", label: "Security", path: "/settings/security" },
     { href: "#/settings/sessions", label: "Sessions", path: "/settings/sessions" },
+    { href: "#/settings/notifications", label: "Notifications", path: "/settings/notifications" },
   ]);
 }
