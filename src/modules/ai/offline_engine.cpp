@@ -555,7 +555,9 @@ Awaitable web_search(OfflineRequest r) {
   std::string t = fmt::format("Research for \"{}\" ({}):", terms, field(res, "backend"));
   if (sources.empty()) t += "\nNo source mentions it.";
   for (const auto& s : sources) {
-    t += fmt::format("\n- [{}] {}: \"{}\"", field(s, "n"), field(s, "title"), field(s, "excerpt"));
+    const auto& passages = s.at("passages").as_array();
+    const auto excerpt = passages.empty() ? field(s, "snippet") : str(passages.front());
+    t += fmt::format("\n- [{}] {}: \"{}\"", field(s, "number"), field(s, "title"), excerpt);
     out.citations.push_back(json::object{{"title", s.at("title")}, {"url", s.at("url")}});
   }
   t += std::string("\n\nThese are the sources' own words, cited as found. ") + kNeedsModel;
