@@ -7,6 +7,7 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import http from "node:http";
 import { Centrifuge } from "centrifuge";
 import WebSocket from "ws";
 import { startServer, assertCleanExit, sleep } from "./lib/server.mjs";
@@ -416,7 +417,30 @@ for (const [backend, env] of backends) {
         api("/api/v1/ai/files?filename=f.csv", { method: "POST", token: alice.access_token, raw, headers: { "Content-Type": type } });
       problem(await upload("", "text/csv"), 422);
       problem(await upload(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1]), "text/csv"), 415);
-      problem(await upload(Buffer.alloc(5 * 1024 * 1024 + 70 * 1024, 0x41), "text/csv"), 413);
+      // Too large: refused from Content-Length before the body is read (sent headers only,
+      // so the client does not race the server closing the connection).
+      const tooLarge = await new Promise((resolve, reject) => {
+        const req = http.request(`${server.url}/api/v1/ai/files?filename=f.csv`, {
+          method: "POST",
+          headers: {
+            Authorization: `Bearer ${alice.access_token}`,
+            "Content-Type": "text/csv",
+            "Content-Length": String(5 * 1024 * 1024 + 70 * 1024),
+          },
+        });
+        req.on("response", (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => {
+            resolve({ status: res.statusCode, body });
+            req.destroy();
+          });
+        });
+        req.on("error", reject);
+        req.flushHeaders();
+      });
+      assert.equal(tooLarge.status, 413, tooLarge.body);
+      assert.equal(JSON.parse(tooLarge.body).status, 413);
     });
 
     test("rename, list, export and delete a conversation", async () => {

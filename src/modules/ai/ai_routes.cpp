@@ -452,6 +452,8 @@ void add_ai_routes(http::Router& router, std::shared_ptr<AiRoutesContext> ctx) {
       {.summary = "Upload a CSV, text or PDF file for the assistant (multipart, or the raw body with ?filename=)",
        .tag = "ai",
        .auth = true,
+       .request_schema = schema(R"({"type":"object","properties":{"file":{"type":"string","format":"binary",
+         "description":"CSV, text or PDF; or send the bytes as the raw body with their Content-Type"}}})"),
        .request_content_type = "multipart/form-data",
        .responses = {{201, "{id, filename, content_type, size}"},
                      {401, "Not signed in"},

@@ -152,6 +152,15 @@ std::optional<std::string> expression_in(const std::string& text) {
   return e;
 }
 
+// "What is AAPL trading at", "price of", "quote": a quote besides any indicator asked.
+bool asks_price(const std::string& question) {
+  const auto low = lower(question);
+  for (const char* w : {"price", "trading", "quote", "worth", "cost", "how much", "last"}) {
+    if (low.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
+
 Awaitable fast(OfflineRequest r) {
   OfflineAnswer out;
   const auto q = parse_question(r.question, r.market);
@@ -170,7 +179,7 @@ Awaitable fast(OfflineRequest r) {
   std::vector<std::string> lines;
   for (std::size_t i = 0; i < q.instruments.size() && i < 3; ++i) {
     const auto& in = *q.instruments[i];
-    if (q.indicators.empty() || q.alert) {
+    if (q.indicators.empty() || q.alert || asks_price(r.question)) {
       json::object args3{{"symbol", in.symbol}};
       auto res = co_await r.call_tool("quote", std::move(args3));
       lines.push_back(error_of(res) ? fmt::format("{}: {}", in.symbol, error_text(*error_of(res)))
@@ -546,7 +555,9 @@ Awaitable web_search(OfflineRequest r) {
   std::string t = fmt::format("Research for \"{}\" ({}):", terms, field(res, "backend"));
   if (sources.empty()) t += "\nNo source mentions it.";
   for (const auto& s : sources) {
-    t += fmt::format("\n- [{}] {}: \"{}\"", field(s, "n"), field(s, "title"), field(s, "excerpt"));
+    const auto& passages = s.at("passages").as_array();
+    const auto excerpt = passages.empty() ? field(s, "snippet") : str(passages.front());
+    t += fmt::format("\n- [{}] {}: \"{}\"", field(s, "number"), field(s, "title"), excerpt);
     out.citations.push_back(json::object{{"title", s.at("title")}, {"url", s.at("url")}});
   }
   t += std::string("\n\nThese are the sources' own words, cited as found. ") + kNeedsModel;

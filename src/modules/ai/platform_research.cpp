@@ -2,6 +2,7 @@
 
 #include "modules/ai/learn.h"
 #include "modules/ai/question.h"
+#include "modules/ai/tools/web_search.h"
 #include "modules/chat/chat.h"
 #include "modules/market/market.h"
 
@@ -14,30 +15,22 @@ namespace tc::ai {
 namespace json = boost::json;
 
 namespace {
-std::string excerpt(std::string text) {
-  if (text.size() > 280) {
-    text.resize(280);
-    while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
-    if (!text.empty() && static_cast<unsigned char>(text.back()) >= 0xC0) text.pop_back();
-    text += "…";
-  }
-  return text;
-}
-}  // namespace
 
-WebResearch platform_research() {
-  return [](std::string query, ToolContext services) -> boost::asio::awaitable<json::object> {
-    const auto& who = services.who;
-    json::array sources;
+// One asking user's view of the platform as a search backend.
+class PlatformBackend final : public tools::SearchBackend {
+ public:
+  explicit PlatformBackend(ToolContext ctx) : ctx_(std::move(ctx)) {}
+  std::string name() const override { return "the platform's own content (no internet access)"; }
+
+  boost::asio::awaitable<std::vector<tools::SearchHit>> search(std::string query, std::size_t limit) override {
+    std::vector<tools::SearchHit> hits;
     std::set<std::string> seen;
     auto add = [&](std::string title, std::string url, std::string text) {
-      if (sources.size() >= 8 || !seen.insert(url).second) return;
-      sources.push_back(json::object{{"n", static_cast<std::int64_t>(sources.size() + 1)},
-                                     {"title", std::move(title)},
-                                     {"url", std::move(url)},
-                                     {"excerpt", excerpt(std::move(text))}});
+      if (hits.size() >= limit || !seen.insert(url).second) return;
+      auto snippet = text.substr(0, 200);
+      hits.push_back({std::move(title), std::move(url), std::move(snippet), std::move(text)});
     };
-    auto q = parse_question(query, services.market);
+    auto q = parse_question(query, ctx_.market);
     std::vector<std::string> terms{query};
     for (const auto& w : q.words) {
       if (terms.size() < 4 && w != query) terms.push_back(w);
@@ -52,8 +45,8 @@ WebResearch platform_research() {
       add("Lesson: " + lesson->title, "/ai/learn/" + lesson->id, text);
     }
     for (const auto& term : terms) {
-      if (services.chat && term.size() <= 200) {
-        auto found = co_await services.chat->search_messages(who, term, 5);
+      if (ctx_.chat && term.size() <= 200) {
+        auto found = co_await ctx_.chat->search_messages(ctx_.who, term, 5);
         for (const auto& m : found) {
           const auto& o = m.as_object();
           add(fmt::format("Room {}", std::string(o.at("room_name").as_string())),
@@ -62,21 +55,34 @@ WebResearch platform_research() {
               std::string(o.at("text").as_string()));
         }
       }
-      if (services.store && !services.in_room) {
-        auto mine = co_await services.store->search(who.user_id, term, 5);
+      if (ctx_.store && !ctx_.in_room) {
+        auto mine = co_await ctx_.store->search(ctx_.who.user_id, term, 5);
         for (const auto& c : mine) {
           const auto& o = c.as_object();
-          if (o.at("conversation_id").as_string() == services.conversation_id) continue;
+          if (o.at("conversation_id").as_string() == ctx_.conversation_id) continue;
           add(fmt::format("Your conversation \"{}\"", std::string(o.at("title").as_string())),
               fmt::format("/ai/conversations/{}", std::string(o.at("conversation_id").as_string())),
               std::string(o.at("text").as_string()));
         }
       }
-      if (!sources.empty()) break;
+      if (!hits.empty()) break;
     }
-    co_return json::object{{"query", query},
-                           {"backend", "the platform's own content (no internet access)"},
-                           {"sources", std::move(sources)}};
+    co_return hits;
+  }
+
+ private:
+  ToolContext ctx_;
+};
+
+}  // namespace
+
+WebResearch platform_research() {
+  return [](std::string query, ToolContext ctx) -> boost::asio::awaitable<json::object> {
+    auto backend = std::make_shared<PlatformBackend>(ctx);
+    tools::ResearchOptions options;
+    options.max_sources = 8;
+    auto result = co_await tools::research(backend, query, options);
+    co_return tools::to_json(result);
   };
 }
 

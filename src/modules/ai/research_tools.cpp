@@ -56,7 +56,13 @@ void add_research_tools(ToolRegistry& registry) {
              // The store answers only the caller's own files (another user's id is a 404).
              auto file = co_await ctx.store->file(ctx.who.user_id, args::required_string(a, "file_id", 64));
              auto analyse = [file] { return tools::analyze_file(file.bytes, file.content_type, file.filename); };
-             json::object result = ctx.pool ? co_await ctx.pool->run(std::move(analyse)) : analyse();
+             // (No co_await inside a conditional expression: g++ 12 miscompiles its temporaries.)
+             json::object result;
+             if (ctx.pool) {
+               result = co_await ctx.pool->run(std::move(analyse));
+             } else {
+               result = analyse();
+             }
              result["file_id"] = file.id;
              co_return result;
            }});

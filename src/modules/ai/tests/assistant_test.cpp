@@ -9,8 +9,11 @@
 #include "modules/ai/learn.h"
 #include "modules/ai/numbers.h"
 #include "modules/ai/offline_engine.h"
+#include "modules/ai/platform_research.h"
 
 #include <gtest/gtest.h>
+
+#include <future>
 
 namespace tc::ai {
 namespace {
@@ -33,6 +36,7 @@ class AssistantTest : public ::testing::Test {
     router = std::move(r);
     ToolContext services;
     services.market = market.get();
+    services.web_research = platform_research();
     assistant = std::make_shared<Assistant>(store, router, services, limits);
   }
 
@@ -337,9 +341,13 @@ TEST_F(AssistantTest, OneAnswerPerConversationAndAPerUserCap) {
   const auto a = conversation("fast"), b = conversation("fast"), c = conversation("fast");
   auto fa = boost::asio::co_spawn(io, assistant->ask(kAlice, a, "1", {}, io.get_executor()), boost::asio::use_future);
   while (!scripted->waiting) io.run_one();
+  // The running answers keep the io_context busy: step it until this call is done.
   auto status = [&](const std::string& conv) {
+    auto f = boost::asio::co_spawn(io, assistant->ask(kAlice, conv, "again", {}, io.get_executor()),
+                                   boost::asio::use_future);
+    while (f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) io.run_one();
     try {
-      run(assistant->ask(kAlice, conv, "again", {}, io.get_executor()));
+      f.get();
     } catch (const Error& e) {
       return e.status();
     }

@@ -119,7 +119,7 @@ bool cell_is_numeric(std::string_view s, char delimiter) {
 }  // namespace
 
 std::vector<std::vector<std::string>> parse_csv(std::string_view text, char delimiter, std::size_t max_rows,
-                                                bool* truncated) {
+                                                bool* truncated, bool lenient) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> row;
   std::string cell;
@@ -173,7 +173,7 @@ std::vector<std::vector<std::string>> parse_csv(std::string_view text, char deli
       any = true;
     }
   }
-  if (in_quotes) malformed("unterminated quoted field starting at byte " + std::to_string(quote_start));
+  if (in_quotes && !lenient) malformed("unterminated quoted field starting at byte " + std::to_string(quote_start));
   if (any || !cell.empty() || !row.empty()) end_row();
   return rows;
 }
@@ -184,12 +184,7 @@ std::optional<char> sniff_delimiter(std::string_view text) {
   std::size_t best_columns = 0;
   for (char d : {',', ';', '\t', '|'}) {
     bool truncated = false;
-    std::vector<std::vector<std::string>> rows;
-    try {
-      rows = parse_csv(sample, d, 50, &truncated);
-    } catch (const Error&) {
-      continue;  // the sample may end inside a quoted field; that candidate just scores nothing
-    }
+    auto rows = parse_csv(sample, d, 50, &truncated, /*lenient=*/true);
     if (rows.empty()) continue;
     std::map<std::size_t, std::size_t> widths;
     for (const auto& r : rows) ++widths[r.size()];

@@ -18,9 +18,9 @@ std::optional<char> sniff_delimiter(std::string_view text);
 
 // Rows of `text` split on `delimiter`, at most `max_rows` (the rest is left unread;
 // `*truncated` says so). Throws tc::Error 422 "malformed-file" for an unterminated
-// quoted field.
+// quoted field, unless `lenient` (sniffing a sample that may end inside one).
 std::vector<std::vector<std::string>> parse_csv(std::string_view text, char delimiter, std::size_t max_rows,
-                                                bool* truncated);
+                                                bool* truncated, bool lenient = false);
 
 // The summary documented in file_analyzer.h, without "filename"/"declared_type".
 boost::json::object analyze_csv(std::string_view text, char delimiter);

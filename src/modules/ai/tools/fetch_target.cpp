@@ -245,9 +245,9 @@ void check_host_as_written(const FetchUrl& url, const std::vector<std::string>& 
   if (is_allowed_private(allowed, url.host, nullptr)) return;
   std::string h = url.host;
   if (!h.empty() && h.back() == '.') h.pop_back();
-  if (h == "localhost" || ends_with(h, ".localhost") || ends_with(h, ".local") || ends_with(h, ".internal") ||
-      ends_with(h, ".home.arpa") || h.find('.') == std::string::npos)
-    refuse("host '" + url.host + "' is a local name");
+  // RFC 6761: these always mean loopback. Every other name is judged by the
+  // addresses it resolves to (metadata.google.internal → 169.254.169.254 is refused there).
+  if (h == "localhost" || ends_with(h, ".localhost")) refuse("host '" + url.host + "' is a local name");
 }
 
 }  // namespace tc::ai::tools

@@ -49,8 +49,8 @@ bool is_allowed_private(const std::vector<std::string>& allowed, std::string_vie
                         const boost::asio::ip::address* address);
 
 // Throws 403 "fetch-refused" when an IP-literal host is not public and not allowed,
-// or when a name is obviously local ("localhost", "*.localhost", "*.local",
-// "*.internal", a single label such as "metadata").
+// or when the name is "localhost" or "*.localhost" (RFC 6761). Other names are
+// judged by the addresses they resolve to.
 void check_host_as_written(const FetchUrl& url, const std::vector<std::string>& allowed);
 
 }  // namespace tc::ai::tools

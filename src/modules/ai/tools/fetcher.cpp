@@ -127,6 +127,7 @@ asio::awaitable<Exchange> send_and_read(Stream* stream, FetchUrl url, std::strin
   parser.body_limit(rules.max_bytes);
   auto [hec, hn] = co_await bhttp::async_read_header(*stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
   (void)hn;
+  if (hec == bhttp::error::body_limit) too_large(rules.max_bytes);  // Content-Length over the limit
   if (hec) failed("reading the response of " + url.host + ": " + hec.message());
   Exchange ex;
   ex.status = static_cast<int>(parser.get().result_int());
@@ -144,7 +145,9 @@ asio::awaitable<Exchange> send_and_read(Stream* stream, FetchUrl url, std::strin
   auto [bec, bn] = co_await bhttp::async_read(*stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
   (void)bn;
   if (bec == bhttp::error::body_limit) too_large(rules.max_bytes);
-  if (bec && bec != bhttp::error::end_of_stream) failed("reading the body from " + url.host + ": " + bec.message());
+  // A close-delimited body over TLS may end without close_notify: that is its end.
+  if (bec && bec != bhttp::error::end_of_stream && bec != asio::ssl::error::stream_truncated)
+    failed("reading the body from " + url.host + ": " + bec.message());
   ex.body = std::move(parser.get().body());
   co_return ex;
 }

@@ -183,7 +183,12 @@ HtmlText html_to_text(std::string_view html) {
         quote = html[n];
       ++n;
     }
-    i = n < html.size() ? n + 1 : html.size();
+    if (n >= html.size()) {  // no '>' anywhere after it: a '<' in text, not a tag
+      (in_title ? title_raw : raw) += c;
+      ++i;
+      continue;
+    }
+    i = n + 1;
     if (!closing && tag_is(name, {"script", "style", "noscript", "template", "svg", "iframe", "object", "canvas"})) {
       skip_until_close(name);
       continue;
@@ -201,7 +206,7 @@ HtmlText html_to_text(std::string_view html) {
       raw += ' ';
   }
 
-  // Decode, then collapse: spaces within a line to one, at most one blank line.
+  // Decode, then collapse: runs of spaces to one, runs of line breaks to one.
   auto collapse = [](const std::string& in, bool keep_lines) {
     std::string out;
     out.reserve(in.size());
@@ -222,7 +227,7 @@ HtmlText html_to_text(std::string_view html) {
       }
       if (!out.empty()) {
         if (newlines > 0)
-          out += newlines > 1 ? "\n\n" : "\n";
+          out += '\n';
         else if (space)
           out += ' ';
       }

@@ -15,7 +15,7 @@
 namespace tc::ai::tools {
 namespace {
 
-[[noreturn]] void fail(std::size_t position, std::string reason) {
+[[noreturn]] void fail(std::size_t position, const std::string& reason) {
   throw Error(422, "bad-expression", "Bad expression", "at position " + std::to_string(position) + ": " + reason)
       .with("position", static_cast<std::uint64_t>(position))
       .with("reason", boost::json::string(reason));
