@@ -15,18 +15,6 @@
 namespace tc::ai {
 namespace {
 
-// No provider configured: every answer comes from the offline engine.
-class OfflineRouter final : public llm::Router {
- public:
-  bool configured() const override { return false; }
-  boost::asio::awaitable<llm::Completion> complete(llm::Request, llm::EventSink) override {
-    throw errors::unavailable("no language model is configured");
-    co_return llm::Completion{};
-  }
-};
-
-std::shared_ptr<llm::Router> make_configured_router(const Config&) { return std::make_shared<OfflineRouter>(); }
-
 class AiModule final : public app::Module {
  public:
   void start(app::ModuleContext& ctx) override {
@@ -49,7 +37,7 @@ class AiModule final : public app::Module {
         .max_tool_calls = static_cast<std::size_t>(ctx.config.integer("ai.max_tool_calls")),
         .max_output_tokens = ctx.config.integer("ai.max_output_tokens"),
         .max_messages = static_cast<std::size_t>(ctx.config.integer("ai.max_messages_per_conversation"))};
-    assistant_ = std::make_shared<Assistant>(store_, make_configured_router(ctx.config), services, limits);
+    assistant_ = std::make_shared<Assistant>(store_, llm::make_router(ctx.config, ctx.metrics), services, limits);
     // An answer nobody follows any more (the user disconnected) is stopped after a grace.
     const auto grace = ctx.config.duration("ai.disconnect_grace");
     std::weak_ptr<Assistant> weak = assistant_;
