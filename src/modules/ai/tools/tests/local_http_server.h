@@ -150,7 +150,7 @@ class LocalHttpServer {
   void answer(Stream& socket) {
     boost::system::error_code ec;
     {
-      boost::asio::streambuf buf(64 * 1024);
+      boost::asio::streambuf buf(std::size_t{64} * 1024);
       boost::asio::read_until(socket, buf, "\r\n\r\n", ec);
       if (ec) return;
       std::string head(boost::asio::buffers_begin(buf.data()), boost::asio::buffers_end(buf.data()));
@@ -191,7 +191,7 @@ T run_coroutine(boost::asio::awaitable<T> work) {
   boost::asio::io_context io;
   std::optional<T> out;
   std::exception_ptr error;
-  boost::asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, T value) {
+  boost::asio::co_spawn(io, std::move(work), [&](const std::exception_ptr& e, T value) {
     if (e)
       error = e;
     else
