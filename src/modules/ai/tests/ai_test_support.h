@@ -33,7 +33,7 @@ class RecordingRealtime final : public realtime::Realtime {
  public:
   void register_namespace(std::string, std::shared_ptr<realtime::ChannelOwner>) override {}
   void register_rpc(std::string, realtime::RpcMethod) override {}
-  std::uint64_t publish(const std::string&, const json::value&) override { return 0; }
+  std::uint64_t publish(const std::string&, const json::value&, realtime::PublishOptions) override { return 0; }
   void publish_at(const std::string& channel, std::uint64_t offset, const json::value& data,
                   const json::object&) override {
     std::lock_guard lock(mutex);
