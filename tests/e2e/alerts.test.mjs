@@ -172,7 +172,17 @@ describe("alerts and notifications", () => {
     await page.getByRole("button", { name: "Save preferences" }).click();
     await page.getByText("Notification preferences saved.").waitFor();
     const prefs = await fx.api("/api/v1/notifications/preferences", { token: user.access_token });
-    assert.deepEqual(prefs.json, { in_app: true, email: false, webhook: true, quiet_hours: { start: "22:30", end: "06:15" }, time_zone: "Europe/Berlin" });
+    await page.getByLabel("Daily digest", { exact: true }).check();
+    await page.getByLabel("Digest at", { exact: true }).fill("07:45");
+    await page.getByRole("button", { name: "Save preferences" }).click();
+    await page.getByText("Notification preferences saved.").waitFor();
+    const withDigest = await fx.api("/api/v1/notifications/preferences", { token: user.access_token });
+    const { in_app, email, webhook, quiet_hours, time_zone, digest, digest_time } = withDigest.json;
+    assert.deepEqual(
+      { in_app, email, webhook, quiet_hours, time_zone, digest, digest_time },
+      { in_app: true, email: false, webhook: true, quiet_hours: { start: "22:30", end: "06:15" }, time_zone: "Europe/Berlin", digest: true, digest_time: "07:45" },
+    );
+    assert.equal(withDigest.json.web_push, prefs.json.web_push, "a field the form does not show is left as it was");
     await page.reload();
     await page.getByRole("heading", { name: "Notifications" }).waitFor();
     assert.equal(await page.getByLabel("From", { exact: true }).inputValue(), "22:30");

@@ -54,7 +54,9 @@ describe("the AI assistant (offline engine)", () => {
     assert.equal(message.status, "complete");
     assert.ok(message.tool_calls.length > 0, "the offline engine answered from its tools");
     assert.deepEqual(await answer.locator(".tool-calls li").allTextContents(), message.tool_calls.map((c) => `Used ${c.name.replace(/_/g, " ")}`), "each tool call shown, done");
-    assert.equal((await answer.locator(".ai-bubble").textContent()).replace(/\s+/g, " ").trim(), message.content.replace(/\s+/g, " ").trim(), "the shown text is the stored answer");
+    // innerText keeps the line breaks between rendered paragraphs (textContent joins them).
+    const shown = await answer.locator(".ai-bubble").evaluate((el) => el.innerText);
+    assert.equal(shown.replace(/\s+/g, " ").trim(), message.content.replace(/\s+/g, " ").trim(), "the shown text is the stored answer");
     assert.equal(await answer.locator("mark.ungrounded").count(), message.marks.length);
     await page.locator(`.conversation-link[data-conversation-id="${id}"][aria-current="page"]`).waitFor();
 

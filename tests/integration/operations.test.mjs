@@ -174,10 +174,20 @@ test("on PostgreSQL, Redis and NATS: readiness reports each, and names the datab
     assert.notEqual(problem.checks.database, "ok");
     assert.doesNotMatch(JSON.stringify(problem), /tradechat:tradechat@/, "no credentials in the answer");
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200, "still alive");
-  } finally {
+  } catch (e) {
     services("start");
+    await server.stop();  // a failed assertion must not leave the server holding the run
+    throw e;
   }
-  const res = await fetch(`${server.url}/readyz`);
-  assert.equal(res.status, 200, "ready again once PostgreSQL is back");
-  assertCleanExit(assert, await server.stop());
+  services("start");
+  let res;
+  try {
+    res = await fetch(`${server.url}/readyz`);
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  const result = await server.stop();
+  assert.equal(res.status, 200, "ready again once PostgreSQL is back (the first check after the restart)");
+  assertCleanExit(assert, result);
 });

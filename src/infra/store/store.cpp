@@ -72,13 +72,26 @@ boost::asio::awaitable<Result> Store::execute(std::string sql, std::vector<Value
 }
 
 boost::asio::awaitable<std::optional<std::string>> Store::health() {
-  try {
-    auto ping = [](Connection& c) { c.execute("SELECT 1"); };
-    co_await with_connection(std::move(ping));
-  } catch (const std::exception& e) {
-    co_return std::string(e.what());
+  // After the database restarts, every idle pooled connection is dead: a ping on one
+  // fails with "lost the … connection" and the pool drops it, so the check tries again
+  // (at most a pool's worth) instead of reporting an outage that is over. Any other
+  // failure (cannot connect: the database is down) is the answer at once.
+  constexpr int kAttempts = 9;
+  std::string last_error;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    try {
+      auto ping = [](Connection& c) { c.execute("SELECT 1"); };
+      co_await with_connection(std::move(ping));
+      co_return std::nullopt;
+    } catch (const Error& e) {
+      last_error = e.what();
+      if (last_error.find("lost the") == std::string::npos) break;
+    } catch (const std::exception& e) {
+      last_error = e.what();
+      break;
+    }
   }
-  co_return std::nullopt;
+  co_return last_error;
 }
 
 std::string to_postgres_placeholders(std::string_view sql) {

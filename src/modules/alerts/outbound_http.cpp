@@ -34,6 +34,11 @@ bool public_v6(const unsigned char* a) {
   if (std::memcmp(a, kMapped, 12) == 0) return public_v4(a + 12);
   static constexpr unsigned char kNat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
   if (std::memcmp(a, kNat64, 12) == 0) return public_v4(a + 12);
+  // IPv4-compatible (::a.b.c.d, deprecated) may reach the embedded IPv4 address on some
+  // stacks; 6to4 (2002::/16) embeds one in bytes 2-5; Teredo (2001::/32) tunnels to one.
+  if (std::memcmp(a, kZero, 12) == 0) return false;
+  if (a[0] == 0x20 && a[1] == 0x02) return public_v4(a + 2);
+  if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0 && a[3] == 0) return false;
   if ((a[0] & 0xFE) == 0xFC) return false;                                         // fc00::/7 unique local
   if (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) return false;                         // fe80::/10 link-local
   if (a[0] == 0xFF) return false;                                                  // multicast

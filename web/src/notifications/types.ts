@@ -22,4 +22,7 @@ export interface Preferences {
   webhook: boolean;
   quiet_hours: { start: string; end: string } | null;
   time_zone: string;
+  // Newer servers: a daily email digest of the day's notifications at a local time.
+  digest?: boolean;
+  digest_time?: string;
 }

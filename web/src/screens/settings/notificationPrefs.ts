@@ -1,5 +1,5 @@
 // Notification preferences: which channels may notify (in the app, by email, by
-// webhook), quiet hours in a time zone, as `PUT /api/v1/notifications/preferences`.
+// webhook), quiet hours in a time zone, the daily digest, as `PUT /api/v1/notifications/preferences`.
 import type { Screen } from "../../app/context";
 import { errorMessage } from "../../api/problem";
 import { h, uid } from "../../ui/dom";
@@ -41,6 +41,16 @@ function preferencesForm(ctx: Parameters<Screen>[0], prefs: Preferences): HTMLEl
   quiet.input.addEventListener("change", syncWindow);
   syncWindow();
 
+  // The daily digest (offered when the server reports it): one email a day at a local time.
+  const hasDigest = prefs.digest !== undefined;
+  const digest = check("Daily digest", "One email a day summarising that day's notifications, at this time in the time zone above; none on a quiet day.", prefs.digest === true);
+  const digestAt = clockField("Digest at", prefs.digest_time ?? "08:00");
+  const syncDigest = () => {
+    digestAt.input.disabled = !digest.input.checked;
+  };
+  digest.input.addEventListener("change", syncDigest);
+  syncDigest();
+
   const save = h("button", { type: "submit", class: "primary" }, "Save preferences");
   const node = h(
     "form",
@@ -48,6 +58,7 @@ function preferencesForm(ctx: Parameters<Screen>[0], prefs: Preferences): HTMLEl
     h("fieldset", { class: "stack" }, h("legend", {}, "Channels"), inApp.node, email.node, webhook.node),
     quiet.node,
     window,
+    ...(hasDigest ? [digest.node, digestAt.node] : []),
     messages.node,
     h("div", { class: "actions" }, save),
   );
@@ -68,6 +79,19 @@ function preferencesForm(ctx: Parameters<Screen>[0], prefs: Preferences): HTMLEl
       }
       if (bad) return bad.focus();
       body.quiet_hours = { start: start.input.value, end: end.input.value };
+    }
+    if (hasDigest) {
+      body.digest = digest.input.checked;
+      if (digest.input.checked) {
+        const ok = isClock(digestAt.input.value);
+        digestAt.error.textContent = ok ? "" : "Give a time as HH:MM.";
+        if (!ok) {
+          digestAt.input.setAttribute("aria-invalid", "true");
+          return digestAt.input.focus();
+        }
+        digestAt.input.removeAttribute("aria-invalid");
+        body.digest_time = digestAt.input.value;
+      }
     }
     messages.clear();
     save.disabled = true;
