@@ -42,16 +42,17 @@ class AiModule final : public app::Module {
     const auto grace = ctx.config.duration("ai.disconnect_grace");
     std::weak_ptr<Assistant> weak = assistant_;
     auto self_ref = std::make_shared<std::weak_ptr<AiChannel>>();
-    auto channel = std::make_shared<AiChannel>(*store_, [weak, self_ref, grace](std::string user, std::string conv) {
-      auto assistant = weak.lock();
-      if (!assistant) return;
-      std::weak_ptr<AiChannel> channel = *self_ref;
-      auto unwatched = [channel, conv] {
-        auto ch = channel.lock();
-        return !ch || ch->subscribers(conv) == 0;
-      };
-      assistant->cancel_if_unwatched(user, conv, unwatched, grace);
-    });
+    auto channel =
+        std::make_shared<AiChannel>(*store_, [weak, self_ref, grace](const std::string& user, const std::string& conv) {
+          auto assistant = weak.lock();
+          if (!assistant) return;
+          std::weak_ptr<AiChannel> channel = *self_ref;
+          auto unwatched = [channel, conv] {
+            auto ch = channel.lock();
+            return !ch || ch->subscribers(conv) == 0;
+          };
+          assistant->cancel_if_unwatched(user, conv, unwatched, grace);
+        });
     *self_ref = channel;
     realtime->register_namespace("ai", channel);
 

@@ -177,7 +177,7 @@ Upload read_upload(const http::Request& req) {
   // The declared type is recorded; what the bytes are is sniffed.
   const bool pdf = u.bytes.starts_with("%PDF-");
   if (!pdf) {
-    for (unsigned char c : u.bytes.substr(0, 64 * 1024)) {
+    for (unsigned char c : u.bytes.substr(0, std::size_t{64} * 1024)) {
       if (c == 0) throw errors::unsupported_media_type("only CSV, text and PDF files are analysed");
     }
   }

@@ -10,7 +10,7 @@ namespace tc::ai {
 
 namespace json = boost::json;
 
-AnswerStream::AnswerStream(boost::asio::strand<boost::asio::any_io_executor> strand, std::string message_id,
+AnswerStream::AnswerStream(const boost::asio::strand<boost::asio::any_io_executor>& strand, std::string message_id,
                            Writer writer)
     : strand_(strand), message_id_(std::move(message_id)), writer_(std::move(writer)), timer_(strand) {}
 

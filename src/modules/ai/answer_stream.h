@@ -25,7 +25,7 @@ class AnswerStream {
   // Writes a batch of events (persist + fan out); called by one coroutine at a time.
   using Writer = std::function<boost::asio::awaitable<void>(std::vector<boost::json::object>)>;
 
-  AnswerStream(boost::asio::strand<boost::asio::any_io_executor> strand, std::string message_id, Writer writer);
+  AnswerStream(const boost::asio::strand<boost::asio::any_io_executor>& strand, std::string message_id, Writer writer);
 
   // Thread-safe. A token delta (merged with the token queued before it, if any).
   void token(const std::string& text);

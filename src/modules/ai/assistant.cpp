@@ -13,6 +13,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace tc::ai {
@@ -24,7 +25,7 @@ namespace {
 
 // Tool results go to subscribers summarised past this size (the stored message and
 // the model get the whole result).
-constexpr std::size_t kMaxStreamedResult = 8 * 1024;
+constexpr std::size_t kMaxStreamedResult = std::size_t{8} * 1024;
 
 json::value summarised(const json::value& result) {
   auto text = data_text(result);
@@ -48,7 +49,7 @@ Assistant::Assistant(std::shared_ptr<ConversationStore> store, std::shared_ptr<l
 }
 
 std::shared_ptr<Running> Assistant::reserve(const std::string& user_id, const std::string& key,
-                                            boost::asio::any_io_executor executor) {
+                                            const boost::asio::any_io_executor& executor) {
   std::lock_guard lock(mutex_);
   std::size_t mine = 0;
   for (const auto& [k, r] : running_) mine += r->user_id == user_id ? 1 : 0;
@@ -137,7 +138,7 @@ boost::asio::awaitable<json::object> Assistant::ask(auth::Principal who, std::st
   auto answer_id = started.answer_id;
   auto self = shared_from_this();
   boost::asio::co_spawn(
-      run->strand, run_answer(self, run, std::move(job), answer_id), [conversation_id](std::exception_ptr e) {
+      run->strand, run_answer(self, run, std::move(job), answer_id), [conversation_id](const std::exception_ptr& e) {
         if (!e) return;
         try {
           std::rethrow_exception(e);
@@ -258,7 +259,7 @@ boost::asio::awaitable<void> Assistant::produce_offline(Job* job, Running* run, 
     auto id = fmt::format("call_{}", p->tool_calls.size() + 1);
     co_return co_await run_tool(job, out, p, id, std::move(name), std::move(args));
   };
-  req.on_plan = [out](std::vector<std::string> steps) {
+  req.on_plan = [out](const std::vector<std::string>& steps) {
     json::array a;
     for (auto& s : steps) a.push_back(json::value(s));
     out->event(json::object{{"type", "plan"}, {"steps", std::move(a)}});

@@ -101,7 +101,7 @@ class Assistant : public std::enable_shared_from_this<Assistant> {
 
   // Reserves a slot for a user's answer (429 past the cap); registers it under `key`.
   std::shared_ptr<Running> reserve(const std::string& user_id, const std::string& key,
-                                   boost::asio::any_io_executor executor);
+                                   const boost::asio::any_io_executor& executor);
   void release(const std::string& key);
 
   // Marks for the numbers of `text` that no source contains.

@@ -358,6 +358,7 @@ boost::asio::awaitable<json::object> ConversationStore::messages(std::string use
     if (more) r.rows.pop_back();
     std::reverse(r.rows.begin(), r.rows.end());
     std::vector<json::object> items;
+    items.reserve(items.size() + r.rows.size());
     for (const auto& row : r.rows) items.push_back(message_of(row));
     attach_proposals(c, conversation_id, items);
     json::value next = nullptr;
@@ -378,6 +379,7 @@ boost::asio::awaitable<std::vector<json::object>> ConversationStore::all_message
                            " FROM ai_messages WHERE conversation_id = ?1 ORDER BY seq LIMIT 10000",
                        std::vector<Value>{conversation_id});
     std::vector<json::object> items;
+    items.reserve(items.size() + r.rows.size());
     for (const auto& row : r.rows) items.push_back(message_of(row));
     attach_proposals(c, conversation_id, items);
     return items;
@@ -392,6 +394,7 @@ boost::asio::awaitable<std::vector<Turn>> ConversationStore::recent_turns(std::s
         "LIMIT ?2",
         std::vector<Value>{conversation_id, static_cast<std::int64_t>(n)});
     std::vector<Turn> out;
+    out.reserve(out.size() + r.rows.size());
     for (const auto& row : r.rows) out.push_back({row.text(0), row.text(1)});
     std::reverse(out.begin(), out.end());
     return out;
@@ -581,6 +584,7 @@ ConversationStore::learn_progress(std::string user_id) {
         "exercise_id",
         std::vector<Value>{user_id});
     std::vector<std::tuple<std::string, std::string, bool, std::int64_t>> out;
+    out.reserve(out.size() + r.rows.size());
     for (const auto& row : r.rows) out.emplace_back(row.text(0), row.text(1), row.integer(2) != 0, row.integer(3));
     return out;
   };
@@ -634,6 +638,7 @@ boost::asio::awaitable<std::vector<std::int64_t>> ConversationStore::own_message
         "v.user_id = ?1 AND m.role = 'user' AND m.created_at_ms >= ?2 ORDER BY m.created_at_ms LIMIT 5000",
         std::vector<Value>{user_id, since_ms});
     std::vector<std::int64_t> out;
+    out.reserve(out.size() + r.rows.size());
     for (const auto& row : r.rows) out.push_back(row.integer(0));
     return out;
   };

@@ -58,11 +58,11 @@ void add_platform_tools(ToolRegistry& registry) {
            .fields = {},
            .run = [](json::object, ToolContext ctx) -> boost::asio::awaitable<json::value> {
              const auto now = now_ms();
-             const auto times = co_await ctx.store->own_message_times(ctx.who.user_id, now - 24 * 3600 * 1000LL);
+             const auto times = co_await ctx.store->own_message_times(ctx.who.user_id, now - 24LL * 3600 * 1000);
              std::int64_t last_15m = 0, last_hour = 0;
              for (auto t : times) {
-               if (t >= now - 15 * 60 * 1000) ++last_15m;
-               if (t >= now - 60 * 60 * 1000) ++last_hour;
+               if (t >= now - std::int64_t{15} * 60 * 1000) ++last_15m;
+               if (t >= now - std::int64_t{60} * 60 * 1000) ++last_hour;
              }
              json::object out{{"burst_window_minutes", 15},
                               {"window_hours", 24},
@@ -75,7 +75,7 @@ void add_platform_tools(ToolRegistry& registry) {
                    {"signal", "message_burst"}, {"detail", "many messages in a short time"}, {"count_15m", last_15m}});
              }
              if (auto* alerts = ctx.alerts) {
-               auto a = co_await alerts->activity(ctx.who.user_id, now - 24 * 3600 * 1000LL);
+               auto a = co_await alerts->activity(ctx.who.user_id, now - 24LL * 3600 * 1000);
                out["alerts_active"] = a.active;
                out["alerts_created_24h"] = a.created_recently;
                out["alerts_changed_24h"] = a.changed_recently;

@@ -77,7 +77,7 @@ void RoomAi::start() {
     if (stopping_ || author.user_id == kBotUserId) return;
     const auto* text = message.if_contains("text");
     if (!text || !text->is_string() || !mentions_ai(text->as_string())) return;
-    boost::asio::co_spawn(io_, answer(this, author, message), [](std::exception_ptr e) {
+    boost::asio::co_spawn(io_, answer(this, author, message), [](const std::exception_ptr& e) {
       if (!e) return;
       try {
         std::rethrow_exception(e);

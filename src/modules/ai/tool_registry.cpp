@@ -42,7 +42,8 @@ json::object error_result(int status, const std::string& title, const std::strin
 }  // namespace
 
 boost::asio::awaitable<json::value> ToolRegistry::call(std::string name, std::string arguments, ToolContext ctx) const {
-  if (arguments.size() > 16 * 1024) co_return error_result(413, "Arguments too large", "at most 16 KiB of arguments");
+  if (arguments.size() > std::size_t{16} * 1024)
+    co_return error_result(413, "Arguments too large", "at most 16 KiB of arguments");
   boost::system::error_code ec;
   auto parsed = arguments.empty() ? json::value(json::object{}) : json::parse(arguments, ec);
   if (ec || !parsed.is_object()) co_return error_result(400, "Bad arguments", "arguments must be a JSON object");

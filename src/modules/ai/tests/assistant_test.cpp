@@ -370,7 +370,7 @@ TEST_F(AssistantTest, AnAnswerNobodyFollowsAnyMoreIsCancelledAfterTheGrace) {
   scripted->script.push_back({llm::Completion{}, {"Partial "}, true});
   make(scripted);
   std::shared_ptr<AiChannel> channel;
-  channel = std::make_shared<AiChannel>(*store, [this, &channel](std::string user, std::string conv) {
+  channel = std::make_shared<AiChannel>(*store, [this, &channel](const std::string& user, const std::string& conv) {
     auto* ch = channel.get();
     assistant->cancel_if_unwatched(
         user, conv, [ch, conv] { return ch->subscribers(conv) == 0; }, std::chrono::milliseconds(0));
