@@ -368,6 +368,10 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
       co_await pause.async_wait(tuple_awaitable);
       continue;
     }
+    // Without it a reply written as several small frames (a WebSocket publication
+    // right after another) waits for the peer's delayed ACK: 40 ms on Linux.
+    boost::system::error_code nodelay_ec;
+    socket.set_option(asio::ip::tcp::no_delay(true), nodelay_ec);
     connections.fetch_add(1);
     http_open.add(1);
     auto exec = socket.get_executor();

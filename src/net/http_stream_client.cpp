@@ -211,6 +211,10 @@ asio::awaitable<std::unique_ptr<StreamingResponse>> open_stream(ClientRequest re
     throw ClientError(ClientError::Kind::connect, request.url.host + ":" + request.url.port + ": " + ec.message());
   }
   co_await impl->check(ec, "connecting");
+  // The request goes out as headers then body: without it the body waits for the
+  // server's delayed ACK (40 ms on Linux) before the provider even sees the question.
+  impl->lowest().socket().set_option(asio::ip::tcp::no_delay(true), ec);
+  ec = {};
   if (auto* s = std::get_if<TlsStream>(&impl->stream)) {
     co_await s->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
     if (ec && ec != beast::error::timeout) {

@@ -3,7 +3,9 @@
 #include "core/errors.h"
 #include "modules/ai/ai_channel.h"
 #include "modules/ai/ai_routes.h"
+#include "modules/ai/answer_watch.h"
 #include "modules/ai/assistant.h"
+#include "modules/ai/internet_research.h"
 #include "modules/ai/platform_research.h"
 #include "modules/ai/room_ai.h"
 #include "modules/alerts/alert_service.h"
@@ -31,6 +33,9 @@ class AiModule final : public app::Module {
     services.chat = chat;
     services.alerts = alerts;
     services.web_research = platform_research();
+    if (auto internet = internet_research_config(ctx.config)) {
+      services.web_research = internet_research(std::move(*internet), services.web_research);
+    }
     services.pool = &ctx.pool;
     const AssistantLimits limits{
         .max_concurrent_per_user = static_cast<std::size_t>(ctx.config.integer("ai.max_concurrent_answers")),
@@ -38,22 +43,35 @@ class AiModule final : public app::Module {
         .max_output_tokens = ctx.config.integer("ai.max_output_tokens"),
         .max_messages = static_cast<std::size_t>(ctx.config.integer("ai.max_messages_per_conversation"))};
     assistant_ = std::make_shared<Assistant>(store_, llm::make_router(ctx.config, ctx.metrics), services, limits);
-    // An answer nobody follows any more (the user disconnected) is stopped after a grace.
+    // An answer nobody follows any more (the user disconnected, from whichever
+    // instance their socket was on) is stopped after a grace.
     const auto grace = ctx.config.duration("ai.disconnect_grace");
+    const auto ask_wait = ctx.config.duration("ai.follow_check_wait");
+    auto channel_ref = std::make_shared<std::weak_ptr<AiChannel>>();
+    auto watch_ref = std::make_shared<std::weak_ptr<AnswerWatch>>();
     std::weak_ptr<Assistant> weak = assistant_;
-    auto self_ref = std::make_shared<std::weak_ptr<AiChannel>>();
-    auto channel =
-        std::make_shared<AiChannel>(*store_, [weak, self_ref, grace](const std::string& user, const std::string& conv) {
+    watch_ = std::make_shared<AnswerWatch>(
+        ctx.bus,
+        [channel_ref](const std::string& conv) -> std::size_t {
+          auto ch = channel_ref->lock();
+          return ch ? ch->subscribers(conv) : 0;
+        },
+        [weak, watch_ref, grace, ask_wait](const std::string& user, const std::string& conv) {
           auto assistant = weak.lock();
           if (!assistant) return;
-          std::weak_ptr<AiChannel> channel = *self_ref;
-          auto unwatched = [channel, conv] {
-            auto ch = channel.lock();
-            return !ch || ch->subscribers(conv) == 0;
+          auto followed = [watch_ref, conv, ask_wait]() -> boost::asio::awaitable<bool> {
+            auto watch = watch_ref->lock();
+            if (!watch) co_return true;
+            co_return co_await watch->watched_anywhere(conv, ask_wait);
           };
-          assistant->cancel_if_unwatched(user, conv, unwatched, grace);
+          assistant->cancel_if_unwatched(user, conv, followed, grace);
         });
-    *self_ref = channel;
+    *watch_ref = watch_;
+    std::weak_ptr<AnswerWatch> watch = watch_;
+    auto channel = std::make_shared<AiChannel>(*store_, [watch](const std::string& user, const std::string& conv) {
+      if (auto w = watch.lock()) w->last_local_unsubscribed(user, conv);
+    });
+    *channel_ref = channel;
     realtime->register_namespace("ai", channel);
 
     auto routes = std::make_shared<AiRoutesContext>();
@@ -73,6 +91,7 @@ class AiModule final : public app::Module {
   }
 
   void stop() noexcept override {
+    watch_.reset();
     if (room_ai_) room_ai_->stop();
     if (assistant_) assistant_->cancel_all();
   }
@@ -80,6 +99,7 @@ class AiModule final : public app::Module {
  private:
   std::shared_ptr<ConversationStore> store_;
   std::shared_ptr<Assistant> assistant_;
+  std::shared_ptr<AnswerWatch> watch_;
   std::unique_ptr<RoomAi> room_ai_;
 };
 
@@ -87,6 +107,7 @@ class AiModule final : public app::Module {
 
 void add_config_keys(ConfigSchema& schema) {
   using K = ConfigKind;
+  add_internet_research_keys(schema);
   schema.add({.key = "ai.max_concurrent_answers",
               .kind = K::integer,
               .default_value = "2",
@@ -99,6 +120,13 @@ void add_config_keys(ConfigSchema& schema) {
               .help = "how long a running answer waits for its user to come back before it is cancelled",
               .min = 0,
               .max = 3'600'000});
+  schema.add({.key = "ai.follow_check_wait",
+              .kind = K::duration,
+              .default_value = "1s",
+              .help = "after the grace, how long the instance running an answer waits for another instance "
+                      "to say its user still follows it",
+              .min = 10,
+              .max = 60'000});
   schema.add({.key = "ai.max_tool_calls",
               .kind = K::integer,
               .default_value = "12",

@@ -10,22 +10,47 @@ namespace tc::ai {
 
 namespace json = boost::json;
 
+namespace {
+
+// UTF-16 code units of UTF-8 text: one per code point, two above U+FFFF.
+std::uint64_t utf16_units(const std::string& text) {
+  std::uint64_t n = 0;
+  for (const char ch : text) {
+    const auto b = static_cast<unsigned char>(ch);
+    if ((b & 0xC0U) != 0x80U) ++n;  // a lead byte or ASCII
+    if (b >= 0xF0U) ++n;            // a four-byte sequence: a surrogate pair
+  }
+  return n;
+}
+
+}  // namespace
+
 AnswerStream::AnswerStream(const boost::asio::strand<boost::asio::any_io_executor>& strand, std::string message_id,
-                           Writer writer)
-    : strand_(strand), message_id_(std::move(message_id)), writer_(std::move(writer)), timer_(strand) {}
+                           Writer writer, LivePublisher live)
+    : strand_(strand),
+      message_id_(std::move(message_id)),
+      writer_(std::move(writer)),
+      live_(std::move(live)),
+      timer_(strand) {}
 
 void AnswerStream::token(const std::string& text) {
   if (text.empty()) return;
+  json::object live_event;
   {
     std::lock_guard lock(mutex_);
     if (closed_) return;
+    const auto at = utf16_length_;
+    utf16_length_ += utf16_units(text);
     if (!pending_.empty() && pending_.back().at("type").as_string() == "token") {
       auto& t = pending_.back()["text"].as_string();
       t.append(text);
     } else {
-      pending_.push_back(json::object{{"type", "token"}, {"message_id", message_id_}, {"text", text}});
+      pending_.push_back(json::object{{"type", "token"}, {"message_id", message_id_}, {"text", text}, {"at", at}});
     }
+    if (live_) live_event = json::object{{"type", "token"}, {"message_id", message_id_}, {"text", text}, {"at", at}};
   }
+  // Tokens come from one model stream at a time, so the live ones leave in order.
+  if (live_) live_(live_event);
   wake();
 }
 

@@ -1,9 +1,14 @@
 // The events of one answer on their way to subscribers. Model tokens arrive through
-// a synchronous callback (llm::EventSink), possibly on another thread; they are
-// queued here and a flusher coroutine writes them out in order, coalescing the
-// token deltas that arrived while the previous write was in flight (so a fast model
-// costs one store write per batch, not per token, and a slow one publishes each
-// token at once).
+// a synchronous callback (llm::EventSink), possibly on another thread. Each token
+// goes out at once through the live publisher (not kept, no offset: nothing waits
+// for the database before the user sees it), and is queued with the other events; a
+// flusher coroutine writes the queue out in order (persist, then publish with
+// offsets), coalescing the token deltas that arrived while the previous write was
+// in flight, so a fast model costs one store write per batch, not per token.
+// Every token event carries `at`, where its text starts in the answer (UTF-16 code
+// units, as JavaScript counts): a client that sees a token twice (live, then in a
+// persisted batch) or joins mid-answer (recovered batches, then live tokens) keeps
+// the text exact by appending only what lies beyond what it has.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -12,6 +17,7 @@
 #include <boost/json/object.hpp>
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -25,7 +31,11 @@ class AnswerStream {
   // Writes a batch of events (persist + fan out); called by one coroutine at a time.
   using Writer = std::function<boost::asio::awaitable<void>(std::vector<boost::json::object>)>;
 
-  AnswerStream(const boost::asio::strand<boost::asio::any_io_executor>& strand, std::string message_id, Writer writer);
+  // Publishes one token event now, from the thread that produced it; must not block.
+  using LivePublisher = std::function<void(const boost::json::object&)>;
+
+  AnswerStream(const boost::asio::strand<boost::asio::any_io_executor>& strand, std::string message_id, Writer writer,
+               LivePublisher live = {});
 
   // Thread-safe. A token delta (merged with the token queued before it, if any).
   void token(const std::string& text);
@@ -47,10 +57,12 @@ class AnswerStream {
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   std::string message_id_;
   Writer writer_;
+  LivePublisher live_;
   boost::asio::steady_timer timer_;
   std::mutex mutex_;
   std::vector<boost::json::object> pending_;
   bool closed_ = false;
+  std::uint64_t utf16_length_ = 0;  // of the answer's text so far
   std::atomic<bool> wake_posted_{false};
 };
 

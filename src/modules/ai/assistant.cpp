@@ -11,6 +11,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
@@ -85,7 +87,8 @@ bool Assistant::cancel(const std::string& user_id, const std::string& conversati
 }
 
 void Assistant::cancel_if_unwatched(const std::string& user_id, const std::string& conversation_id,
-                                    std::function<bool()> still_unwatched, std::chrono::milliseconds grace) {
+                                    std::function<boost::asio::awaitable<bool>()> watched,
+                                    std::chrono::milliseconds grace) {
   std::shared_ptr<Running> run;
   {
     std::lock_guard lock(mutex_);
@@ -93,13 +96,26 @@ void Assistant::cancel_if_unwatched(const std::string& user_id, const std::strin
     if (it == running_.end() || it->second->user_id != user_id) return;
     run = it->second;
   }
-  auto timer = std::make_shared<boost::asio::steady_timer>(run->strand, grace);
   std::weak_ptr<Running> weak = run;
-  timer->async_wait([timer, weak, still_unwatched = std::move(still_unwatched)](boost::system::error_code ec) {
-    auto run = weak.lock();
-    if (ec || !run || run->cancelled || !still_unwatched()) return;
-    run->cancelled = true;
-    run->signal.emit(boost::asio::cancellation_type::terminal);  // on the strand already
+  auto check = [](std::weak_ptr<Running> weak, std::function<boost::asio::awaitable<bool>()> watched,
+                  std::chrono::milliseconds grace) -> boost::asio::awaitable<void> {
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, grace);
+    boost::system::error_code ec;
+    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    if (auto r = weak.lock(); !r || r->cancelled) co_return;
+    const bool followed = co_await watched();
+    auto r = weak.lock();
+    if (followed || !r || r->cancelled) co_return;
+    r->cancelled = true;
+    r->signal.emit(boost::asio::cancellation_type::terminal);  // on the strand already
+  };
+  boost::asio::co_spawn(run->strand, check(weak, std::move(watched), grace), [](const std::exception_ptr& e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      log::warn("ai: the follow check failed; the answer goes on", {{"error", ex.what()}});
+    }
   });
 }
 
@@ -153,9 +169,12 @@ boost::asio::awaitable<void> Assistant::run_answer(std::shared_ptr<Assistant> se
                                                    Job job, std::string answer_id) {
   auto store = self->store_;
   const std::string conversation_id = job.conversation_id;
-  AnswerStream stream(run->strand, answer_id, [store, conversation_id](std::vector<json::object> events) {
-    return store->append_stream(conversation_id, std::move(events));
-  });
+  AnswerStream stream(
+      run->strand, answer_id,
+      [store, conversation_id](std::vector<json::object> events) {
+        return store->append_stream(conversation_id, std::move(events));
+      },
+      [store, conversation_id](const json::object& token) { store->publish_live(conversation_id, token); });
   stream.event(json::object{{"type", "start"}, {"mode", job.mode->id}});
   Produced produced;
   std::optional<Error> failure;

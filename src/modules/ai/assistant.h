@@ -88,10 +88,11 @@ class Assistant : public std::enable_shared_from_this<Assistant> {
                                                   boost::asio::any_io_executor executor);
   // True when an answer was running (and is now being stopped).
   bool cancel(const std::string& user_id, const std::string& conversation_id);
-  // The user stopped following the conversation: after `grace`, if `still_unwatched()`
-  // and the same answer still runs, it is cancelled (a quick reconnect keeps it).
+  // Someone stopped following the conversation: after `grace`, if the same answer
+  // still runs here and `watched()` says nobody follows it on any instance, it is
+  // cancelled (a quick reconnect keeps it). Does nothing when no answer runs here.
   void cancel_if_unwatched(const std::string& user_id, const std::string& conversation_id,
-                           std::function<bool()> still_unwatched, std::chrono::milliseconds grace);
+                           std::function<boost::asio::awaitable<bool>()> watched, std::chrono::milliseconds grace);
   void cancel_all();
 
   // Produces an answer for `job`, streaming through `out`. Never throws for a model

@@ -446,6 +446,10 @@ boost::asio::awaitable<void> ConversationStore::append_stream(std::string conver
   co_await store_.with_connection(std::move(write));
 }
 
+void ConversationStore::publish_live(const std::string& conversation_id, const json::object& event) {
+  if (realtime_) realtime_->broadcast(channel_of(conversation_id), event, false);
+}
+
 boost::asio::awaitable<realtime::StreamPosition> ConversationStore::stream_position(std::string user_id,
                                                                                     std::string conversation_id) {
   auto conv = co_await get(std::move(user_id), std::move(conversation_id));

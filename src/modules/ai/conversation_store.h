@@ -120,6 +120,9 @@ class ConversationStore {
   // Persists `events` at the conversation's next offsets and fans them out (in
   // offset order: the conversation's lock is held from assignment to fan-out).
   boost::asio::awaitable<void> append_stream(std::string conversation_id, std::vector<boost::json::object> events);
+  // Sends `event` to the conversation's subscribers on every instance now, without an
+  // offset and without keeping it (live tokens; their persisted copy follows).
+  void publish_live(const std::string& conversation_id, const boost::json::object& event);
   boost::asio::awaitable<realtime::StreamPosition> stream_position(std::string user_id, std::string conversation_id);
   boost::asio::awaitable<std::vector<realtime::StoredPublication>> read_stream(std::string conversation_id,
                                                                                realtime::StreamQuery query);

@@ -138,7 +138,8 @@ boost::asio::awaitable<void> RoomAi::answer(RoomAi* self, auth::Principal who, j
                               json::object{{"type", "ai_token"},
                                            {"message_id", e.at("message_id")},
                                            {"reply_to", message_id},
-                                           {"text", e.at("text")}},
+                                           {"text", e.at("text")},
+                                           {"at", e.at("at")}},
                               false);
         }
       });

@@ -6,7 +6,7 @@ import type { AiMessage, ToolCall } from "./types";
 export type StreamEvent =
   | { type: "start"; message_id: string; mode?: string }
   | { type: "plan"; message_id: string; steps: string[] }
-  | { type: "token"; message_id: string; text: string }
+  | { type: "token"; message_id: string; text: string; at?: number }
   | { type: "tool_call"; message_id: string; call_id: string; name: string; arguments?: unknown }
   | { type: "tool_result"; message_id: string; call_id: string; name: string; result?: unknown }
   | { type: "done"; message: AiMessage }
@@ -23,7 +23,8 @@ export function streamEvent(data: unknown): StreamEvent | null {
     case "plan":
       return id && Array.isArray(d.steps) ? { type: "plan", message_id: id, steps: d.steps.map(String) } : null;
     case "token":
-      return id && typeof d.text === "string" ? { type: "token", message_id: id, text: d.text } : null;
+      if (!id || typeof d.text !== "string") return null;
+      return Number.isInteger(d.at) && (d.at as number) >= 0 ? { type: "token", message_id: id, text: d.text, at: d.at as number } : { type: "token", message_id: id, text: d.text };
     case "tool_call":
       return id && typeof d.call_id === "string" && typeof d.name === "string" ? { type: "tool_call", message_id: id, call_id: d.call_id, name: d.name, arguments: d.arguments } : null;
     case "tool_result":
@@ -51,6 +52,19 @@ function upsertCall(calls: readonly ToolCall[], call: ToolCall): ToolCall[] {
   return out;
 }
 
+/**
+ * The answer's text after a token. A token with `at` (where it starts, in UTF-16
+ * units) may arrive twice — live, then in the persisted batch that covers it — or
+ * after a gap (a client that joined mid-answer): only what lies beyond the text so
+ * far is appended, and a token past the end waits for the batch that fills the gap.
+ */
+export function withToken(content: string, e: { text: string; at?: number }): string {
+  if (e.at === undefined) return content + e.text;
+  if (e.at > content.length) return content;
+  const end = e.at + e.text.length;
+  return end <= content.length ? content : content + e.text.slice(content.length - e.at);
+}
+
 /** The message list after one event: the streaming answer grows; `done` replaces it by the stored one. */
 export function applyStreamEvent(list: readonly AiMessage[], e: StreamEvent): AiMessage[] {
   if (e.type === "done") {
@@ -73,7 +87,7 @@ export function applyStreamEvent(list: readonly AiMessage[], e: StreamEvent): Ai
       next = { ...current, plan: e.steps };
       break;
     case "token":
-      next = { ...current, content: current.content + e.text };
+      next = { ...current, content: withToken(current.content, e) };
       break;
     case "tool_call":
       next = { ...current, tool_calls: upsertCall(current.tool_calls ?? [], { id: e.call_id, name: e.name, arguments: e.arguments }) };

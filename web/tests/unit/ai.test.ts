@@ -30,6 +30,27 @@ describe("the answer stream", () => {
     list = applyStreamEvent(list, ev({ type: "token", message_id: "a", text: "again" }));
     expect(list[1].content).toBe("BTC is **up** 2%");
   });
+  it("keeps the text exact when tokens arrive live and again in persisted batches, or after a gap", () => {
+    const tok = (text: string, at: number) => ev({ type: "token", message_id: "a", text, at });
+    let list: AiMessage[] = [];
+    // live tokens, then the persisted batch covering them, then one overlapping the end
+    list = applyStreamEvent(list, tok("Gold ", 0));
+    list = applyStreamEvent(list, tok("is ", 5));
+    list = applyStreamEvent(list, tok("Gold is ", 0));
+    list = applyStreamEvent(list, tok("is flat", 5));
+    expect(list[0].content).toBe("Gold is flat");
+    // a live token past the end (the client missed some) waits for the batch that fills the gap
+    list = applyStreamEvent(list, tok(" today", 20));
+    expect(list[0].content).toBe("Gold is flat");
+    list = applyStreamEvent(list, tok(" — 2 % up", 12));
+    expect(list[0].content).toBe("Gold is flat — 2 % up");
+    // offsets count UTF-16 units, as the server sends them (an emoji is two)
+    list = applyStreamEvent([], tok("📈 ", 0));
+    list = applyStreamEvent(list, tok("up", 3));
+    expect(list[0].content).toBe("📈 up");
+    // a negative or fractional offset is not trusted: the token is appended as is
+    expect(ev({ type: "token", message_id: "a", text: "x", at: -1 })).toEqual({ type: "token", message_id: "a", text: "x" });
+  });
   it("an error fails the answer with the problem's detail", () => {
     const list = applyStreamEvent([], ev({ type: "error", message_id: "a", problem: { title: "Upstream", detail: "the model is unavailable", status: 503 } }));
     expect(list[0]).toMatchObject({ status: "failed", error: "the model is unavailable" });

@@ -372,8 +372,8 @@ TEST_F(AssistantTest, AnAnswerNobodyFollowsAnyMoreIsCancelledAfterTheGrace) {
   std::shared_ptr<AiChannel> channel;
   channel = std::make_shared<AiChannel>(*store, [this, &channel](const std::string& user, const std::string& conv) {
     auto* ch = channel.get();
-    assistant->cancel_if_unwatched(
-        user, conv, [ch, conv] { return ch->subscribers(conv) == 0; }, std::chrono::milliseconds(0));
+    auto followed = [ch, conv]() -> boost::asio::awaitable<bool> { co_return ch->subscribers(conv) > 0; };
+    assistant->cancel_if_unwatched(user, conv, followed, std::chrono::milliseconds(0));
   });
   const auto conv = conversation("fast");
   const realtime::Principal who{kAlice.user_id, kAlice.session_id, kAlice.role};

@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <set>
 
@@ -203,6 +204,8 @@ asio::awaitable<ResearchResult> research(std::shared_ptr<SearchBackend> backend,
   ResearchResult result;
   result.query = query;
   result.backend = backend->name();
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = options.budget.count() > 0 ? Clock::now() + options.budget : Clock::time_point::max();
   auto hits = co_await backend->search(query, options.max_sources);
   for (auto& hit : hits) {
     if (result.sources.size() >= options.max_sources) break;
@@ -213,9 +216,15 @@ asio::awaitable<ResearchResult> research(std::shared_ptr<SearchBackend> backend,
     src.snippet = std::move(hit.snippet);
     if (!hit.content.empty()) {
       src.passages = relevant_passages(hit.content, query, options.passages_per_source, options.passage_chars);
+    } else if (const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+               left.count() <= 0) {
+      src.error = "fetch-skipped: the research time budget ran out";
+      if (!src.snippet.empty()) src.passages.push_back(src.snippet);
     } else {
+      auto policy = options.fetch;
+      policy.timeout = std::min(policy.timeout, left);
       try {
-        FetchedPage page = co_await fetch_page(src.url, options.fetch);
+        FetchedPage page = co_await fetch_page(src.url, std::move(policy));
         if (src.title.empty()) src.title = page.title;
         src.passages = relevant_passages(page.text, query, options.passages_per_source, options.passage_chars);
       } catch (const Error& e) {

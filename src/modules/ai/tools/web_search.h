@@ -54,6 +54,9 @@ struct ResearchOptions {
   std::size_t passages_per_source = 3;  // most relevant passages kept per source
   std::size_t passage_chars = 600;      // at most this many bytes per passage
   FetchPolicy fetch;                    // for the hits' pages
+  // The whole research, search included (0: only each fetch's own timeout). A page
+  // not reached in time keeps its snippet, with error "fetch-skipped: …".
+  std::chrono::milliseconds budget{0};
 };
 
 struct ResearchSource {
