@@ -291,6 +291,45 @@ TEST_F(AssistantTest, ModelToolCallsRunAndTheirResultsAreFramedAsData) {
   EXPECT_NE(second_request.messages.back().content.find("UNTRUSTED_DATA"), std::string::npos);
   EXPECT_EQ(scripted->requests[0].tools.size(), 4u) << "fast mode offers its own tools only";
   EXPECT_EQ(joined_tokens(realtime.events("ai:" + conv)), second.text);
+  // Each model token also went out live, at once, saying where it starts; the
+  // persisted batches say the same, so a client that gets both keeps the text exact.
+  std::vector<json::object> live;
+  {
+    std::lock_guard lock(realtime.mutex);
+    live = realtime.broadcasts["ai:" + conv];
+  }
+  ASSERT_EQ(live.size(), 2u);
+  EXPECT_EQ(live[0].at("text"), "MSFT last traded at ");
+  EXPECT_EQ(live[0].at("at").to_number<int>(), 0);
+  EXPECT_EQ(live[1].at("text").as_string(), last + ".");
+  EXPECT_EQ(live[1].at("at").to_number<int>(), 20);
+  std::size_t expected_at = 0;
+  for (const auto& e : realtime.events("ai:" + conv)) {
+    if (e.at("type") != "token") continue;
+    EXPECT_EQ(e.at("at").to_number<std::size_t>(), expected_at);
+    expected_at += e.at("text").as_string().size();  // ASCII here: bytes are UTF-16 units
+  }
+}
+
+TEST_F(AssistantTest, LiveTokenPositionsCountUtf16UnitsAsClientsDo) {
+  auto scripted = std::make_shared<ScriptedRouter>();
+  llm::Completion c;
+  c.text = "\xF0\x9F\x93\x88 \xC3\xA9t\xC3\xA9 up";  // "📈 été up": a surrogate pair, two 2-byte letters
+  c.finish_reason = "stop";
+  scripted->script.push_back({c, std::vector<std::string>{"\xF0\x9F\x93\x88 ", "\xC3\xA9t\xC3\xA9", " up"}, false});
+  make(scripted);
+  const auto conv = conversation("fast");
+  auto answer = ask(conv, "trend?");
+  EXPECT_EQ(answer.at("content").as_string(), c.text);
+  std::vector<json::object> live;
+  {
+    std::lock_guard lock(realtime.mutex);
+    live = realtime.broadcasts["ai:" + conv];
+  }
+  ASSERT_EQ(live.size(), 3u);
+  EXPECT_EQ(live[0].at("at").to_number<int>(), 0);
+  EXPECT_EQ(live[1].at("at").to_number<int>(), 3);  // U+1F4C8 is two UTF-16 units, then a space
+  EXPECT_EQ(live[2].at("at").to_number<int>(), 6);  // "été" is three
 }
 
 TEST_F(AssistantTest, AModelCannotCallAToolOutsideItsModeOrWithUnknownArguments) {

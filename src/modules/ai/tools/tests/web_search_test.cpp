@@ -3,7 +3,12 @@
 #include "core/errors.h"
 #include "modules/ai/tools/tests/local_http_server.h"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
+
+#include <chrono>
 
 using namespace tc::ai::tools;
 using tc::ai::tools::testing::LocalHttpServer;
@@ -131,4 +136,42 @@ TEST(Searxng, AFailingEndpointIsASearchFailure) {
   }
   searx.route("/search", LocalHttpServer::response(500, "text/plain", "down"));
   EXPECT_THROW(run_coroutine(backend->search("x", 5)), tc::Error);
+}
+
+namespace {
+
+// A backend that takes its time answering, so the research budget is spent first.
+class SlowBackend final : public SearchBackend {
+ public:
+  explicit SlowBackend(std::vector<SearchHit> hits) : hits_(std::move(hits)) {}
+  std::string name() const override { return "slow"; }
+  boost::asio::awaitable<std::vector<SearchHit>> search(std::string, std::size_t) override {
+    boost::asio::steady_timer t(co_await boost::asio::this_coro::executor, std::chrono::milliseconds(30));
+    co_await t.async_wait(boost::asio::use_awaitable);
+    co_return hits_;
+  }
+
+ private:
+  std::vector<SearchHit> hits_;
+};
+
+}  // namespace
+
+TEST(Research, PagesNotReachedWithinTheBudgetKeepTheirSnippetAndSaySo) {
+  LocalHttpServer site;
+  site.route("/page", LocalHttpServer::response(200, "text/html", "<p>bitcoin halving page</p>"));
+  auto backend = std::make_shared<SlowBackend>(std::vector<SearchHit>{
+      {"Page", site.base() + "/page", "bitcoin snippet", ""},
+      {"Held", "/rooms/btc", "", "The bitcoin halving, as the room discussed it."},
+  });
+  auto options = local_options();
+  options.budget = std::chrono::milliseconds(5);  // spent while the backend answers
+  auto result = run_coroutine(research(backend, "bitcoin halving", options));
+  ASSERT_EQ(result.sources.size(), 2u);
+  EXPECT_EQ(result.sources[0].error.rfind("fetch-skipped", 0), 0u) << result.sources[0].error;
+  EXPECT_EQ(result.sources[0].passages, std::vector<std::string>{"bitcoin snippet"});
+  // Text the backend already holds needs no fetch and is used whatever the budget.
+  EXPECT_TRUE(result.sources[1].error.empty());
+  EXPECT_EQ(result.sources[1].passages.size(), 1u);
+  EXPECT_EQ(site.count("/page"), 0u);
 }
