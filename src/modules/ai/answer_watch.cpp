@@ -13,6 +13,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace tc::ai {
@@ -119,9 +120,9 @@ AnswerWatch::~AnswerWatch() { state_->subscriptions.clear(); }
 
 void AnswerWatch::last_local_unsubscribed(const std::string& user_id, const std::string& conversation_id) {
   try {
-    state_->bus.publish(kReleased, json::serialize(json::object{{"user_id", user_id},
-                                                                {"conversation_id", conversation_id},
-                                                                {"instance", state_->instance}}));
+    state_->bus.publish(
+        kReleased, json::serialize(json::object{
+                       {"user_id", user_id}, {"conversation_id", conversation_id}, {"instance", state_->instance}}));
   } catch (const std::exception& e) {
     // The answer then runs to its end: wasted, not lost.
     log::warn("ai watch: could not tell the other instances", {{"error", e.what()}});
@@ -140,8 +141,9 @@ boost::asio::awaitable<bool> AnswerWatch::watched_anywhere(std::string conversat
     state->pending[nonce] = query;
   }
   try {
-    state->bus.publish(kQuery, json::serialize(json::object{
-                                   {"conversation_id", conversation_id}, {"nonce", nonce}, {"instance", state->instance}}));
+    state->bus.publish(kQuery,
+                       json::serialize(json::object{
+                           {"conversation_id", conversation_id}, {"nonce", nonce}, {"instance", state->instance}}));
   } catch (const std::exception& e) {
     log::warn("ai watch: could not ask the other instances", {{"error", e.what()}});
     std::lock_guard lock(state->mutex);

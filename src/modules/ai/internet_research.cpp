@@ -90,8 +90,7 @@ WebResearch internet_research(InternetResearchConfig config, WebResearch platfor
     // (Outside the handler: no co_await inside a catch block.)
     log::warn("web search endpoint failed; answering from the platform's content", {{"error", failure}});
     auto result = co_await platform(std::move(query), std::move(ctx));
-    result["fallback"] = "The internet search failed (" + failure +
-                         "); these sources are the platform's own content.";
+    result["fallback"] = "The internet search failed (" + failure + "); these sources are the platform's own content.";
     co_return result;
   };
 }

@@ -10,6 +10,7 @@
 #include "modules/ai/tools/web_search.h"
 
 #include <chrono>
+#include <optional>
 
 namespace tc {
 class Config;

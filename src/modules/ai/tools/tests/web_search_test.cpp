@@ -3,10 +3,10 @@
 #include "core/errors.h"
 #include "modules/ai/tools/tests/local_http_server.h"
 
+#include <gtest/gtest.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
 
 #include <chrono>
 
