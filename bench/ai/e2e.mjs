@@ -25,7 +25,7 @@ const llm = await startReplay({ fallback: answer() });
 const providers = [{ name: "local", kind: "openai", base_url: `${llm.url}/v1`, models: ["replay-model"] }];
 const server = await startServer({
   env: { TRADECHAT_AI_PROVIDERS: JSON.stringify(providers) },
-  args: ["--set", "ai.chains.fast=local", "--set", "ai.budget.requests_per_hour=0", "--set", "ai.budget.tokens_per_day=0", "--set", "ai.max_conversations_per_user=100000"],
+  args: ["--set", "ai.chains.fast=local", "--set", "ai.budget.requests_per_hour=0", "--set", "ai.budget.tokens_per_day=0", "--set", "ai.max_conversations_per_user=100000", "--set", "realtime.commands_per_second=1000"],
 }).catch(async (e) => {
   await llm.stop();
   throw e;
@@ -56,8 +56,11 @@ async function throughTradechat() {
       if (ctx.data.type === "error") reject(new Error(JSON.stringify(ctx.data.problem)));
     });
   });
-  await new Promise((resolve) => {
+  await new Promise((resolve, reject) => {
     sub.once("subscribed", resolve);
+    // A refused subscription (a limit, say) must end the run with its reason, not hang it.
+    sub.once("error", (e) => reject(new Error(`subscribe ai:${conv.json.id}: ${JSON.stringify(e.error ?? e)}`)));
+    sub.once("unsubscribed", (e) => reject(new Error(`unsubscribed from ai:${conv.json.id}: ${e.code} ${e.reason}`)));
     sub.subscribe();
   });
   start = process.hrtime.bigint();

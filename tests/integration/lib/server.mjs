@@ -32,7 +32,7 @@ export async function startServer({ args = [], env = {}, webRoot } = {}) {
   const child = spawn(
     binary,
     ["serve", "--set", "http.addr=127.0.0.1:0", "--set", `web.dir=${web}`, "--set", `data.dir=${dataDir}`, ...args],
-    { env: { ...process.env, ASAN_OPTIONS: "detect_leaks=1", ...env }, stdio: ["ignore", "ignore", "pipe"] },
+    { env: { ...process.env, ASAN_OPTIONS: process.env.TC_ASAN_OPTIONS ?? "detect_leaks=1", ...env }, stdio: ["ignore", "ignore", "pipe"] },
   );
   let stderr = "";
   const exited = new Promise((res) => child.on("exit", (code, signal) => res({ code, signal })));
