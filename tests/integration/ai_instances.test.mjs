@@ -8,12 +8,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { spawnSync } from "node:child_process";
 import { Centrifuge } from "centrifuge";
 import WebSocket from "ws";
 import { startServer, assertCleanExit, sleep } from "./lib/server.mjs";
 import { apiClient, signUp } from "./lib/accounts.mjs";
 import { startReplay, openaiStream } from "./lib/llm_replay.mjs";
+import { ownDatabase } from "./lib/postgres.mjs";
 
 async function until(what, pred) {
   for (let i = 0; i < 500; i++) {
@@ -30,20 +30,12 @@ test("an answer stops when its user's last tab closes, on whichever instance it 
     t.skip("TRADECHAT_TEST_DATABASE_URL / TRADECHAT_TEST_NATS_URL not set (scripts/services env)");
     return;
   }
-  const admin = new URL(url);
-  admin.username = "postgres";
-  admin.password = "";
-  admin.pathname = "/postgres";
-  const dbName = `tc_ai_${randomBytes(4).toString("hex")}`;
-  const made = spawnSync("psql", [admin.toString(), "-qc", `CREATE DATABASE ${dbName} OWNER tradechat`], { encoding: "utf8" });
-  assert.equal(made.status, 0, made.stderr);
-  const dbUrl = new URL(url);
-  dbUrl.pathname = `/${dbName}`;
+  const db = ownDatabase(url, "tc_ai");
 
   const llm = await startReplay();
   const providers = [{ name: "local", kind: "openai", base_url: `${llm.url}/v1`, models: ["replay-model"] }];
   const env = {
-    TRADECHAT_DATABASE_URL: dbUrl.toString(),
+    TRADECHAT_DATABASE_URL: db.url,
     TRADECHAT_NATS_URL: nats,
     TRADECHAT_AUTH_PII_KEY: randomBytes(64).toString("base64url"),
     TRADECHAT_AI_PROVIDERS: JSON.stringify(providers),
@@ -99,7 +91,7 @@ test("an answer stops when its user's last tab closes, on whichever instance it 
     const results = [];
     for (const s of servers) results.push(await s.stop());
     await llm.stop();
-    spawnSync("psql", [admin.toString(), "-qc", `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`], { encoding: "utf8" });
+    db.drop();
     for (const r of results) assertCleanExit(assert, r);
   }
 });

@@ -8,6 +8,7 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { ownDatabase } from "./lib/postgres.mjs";
 import { Centrifuge } from "centrifuge";
 import WebSocket from "ws";
 import { writeFileSync } from "node:fs";
@@ -642,23 +643,10 @@ test("two server processes sharing PostgreSQL and NATS deliver each other's mess
     t.skip("TRADECHAT_TEST_DATABASE_URL / TRADECHAT_TEST_NATS_URL not set (scripts/services env)");
     return;
   }
-  // A database of this test's own, so other suites sharing the server are untouched.
-  const admin = new URL(url);
-  admin.username = "postgres";
-  admin.password = "";
-  const dbName = `tc_chat_${randomBytes(4).toString("hex")}`;
-  const psql = (sql) => {
-    const adminUrl = new URL(admin);
-    adminUrl.pathname = "/postgres";
-    const r = spawnSync("psql", [adminUrl.toString(), "-qc", sql], { encoding: "utf8" });
-    assert.equal(r.status, 0, r.stderr);
-  };
-  psql(`CREATE DATABASE ${dbName} OWNER tradechat`);
-  const dbUrl = new URL(url);
-  dbUrl.pathname = `/${dbName}`;
+  const db = ownDatabase(url, "tc_chat");
   // One personal-data key for both (it encrypts the shared signing keys).
   const env = {
-    TRADECHAT_DATABASE_URL: dbUrl.toString(),
+    TRADECHAT_DATABASE_URL: db.url,
     TRADECHAT_NATS_URL: nats,
     TRADECHAT_AUTH_PII_KEY: randomBytes(64).toString("base64url"),
   };
@@ -723,6 +711,6 @@ test("two server processes sharing PostgreSQL and NATS deliver each other's mess
   } finally {
     assertCleanExit(assert, await one.stop());
     assertCleanExit(assert, await two.stop());
-    psql(`DROP DATABASE IF EXISTS ${dbName}`);
+    db.drop();
   }
 });
